@@ -1,0 +1,34 @@
+package io.lambdatrades.common.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/** The validated configuration of one process. */
+public record LambdaConfig(Path dataDir, KafkaConfig kafka, PostgresConfig postgres, IngestConfig ingest, Map<String, String> effective)
+{
+    public LambdaConfig
+    {
+        requireNonNull(dataDir, "dataDir is null");
+        requireNonNull(kafka, "kafka is null");
+        requireNonNull(postgres, "postgres is null");
+        requireNonNull(ingest, "ingest is null");
+        effective = Map.copyOf(requireNonNull(effective, "effective is null"));
+    }
+
+    /**
+     * @throws ConfigException listing every problem, one line each
+     */
+    public static LambdaConfig load(Optional<Path> file, Map<String, String> environment, Map<String, ConfigLoader.Origin> commandLine)
+    {
+        ConfigValues values = new ConfigLoader(Settings.ALL).load(file, environment, commandLine);
+        return new LambdaConfig(
+                values.get(Settings.DATA_DIR).toAbsolutePath().normalize(),
+                KafkaConfig.from(values),
+                PostgresConfig.from(values),
+                IngestConfig.from(values),
+                values.describe());
+    }
+}

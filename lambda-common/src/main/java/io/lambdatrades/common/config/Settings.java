@@ -1,0 +1,69 @@
+package io.lambdatrades.common.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static io.lambdatrades.common.config.ValueParsers.anyLong;
+import static io.lambdatrades.common.config.ValueParsers.commaList;
+import static io.lambdatrades.common.config.ValueParsers.intAtLeast;
+import static io.lambdatrades.common.config.ValueParsers.nonEmptyString;
+import static io.lambdatrades.common.config.ValueParsers.oneOf;
+import static io.lambdatrades.common.config.ValueParsers.path;
+import static io.lambdatrades.common.config.ValueParsers.port;
+import static io.lambdatrades.common.config.ValueParsers.positiveDouble;
+import static io.lambdatrades.common.config.ValueParsers.string;
+
+/** Every configuration key of the system, declared once. */
+public final class Settings
+{
+    public static final Setting<Path> DATA_DIR = Setting.of("data.dir", "data",
+            "Directory of every embedded service's data, the runtime file and the logs", path());
+
+    public static final Setting<String> KAFKA_BOOTSTRAP_SERVERS = Setting.of("kafka.bootstrap.servers", "",
+            "Bootstrap servers of an external Kafka; empty starts the embedded broker", string());
+    public static final Setting<Integer> KAFKA_PORT = Setting.of("kafka.port", "0",
+            "Client port of the embedded broker; 0 picks a free port", port());
+    public static final Setting<Integer> KAFKA_CONTROLLER_PORT = Setting.of("kafka.controller.port", "0",
+            "KRaft controller port of the embedded broker; 0 picks a free port", port());
+    public static final Setting<String> KAFKA_TOPIC = Setting.of("kafka.topic", "trades",
+            "Topic of valid trades", nonEmptyString());
+    public static final Setting<String> KAFKA_DLQ_TOPIC = Setting.of("kafka.dlq.topic", "trades.dlq",
+            "Dead-letter topic: rejected input with its reason", nonEmptyString());
+    public static final Setting<Integer> KAFKA_PARTITIONS = Setting.of("kafka.partitions", "3",
+            "Partitions of the topics when they are created", intAtLeast(1));
+    public static final Setting<Integer> KAFKA_RETENTION_HOURS = Setting.of("kafka.retention.hours", "168",
+            "Retention of the topics when they are created; the batch layer keeps history forever", intAtLeast(1));
+
+    public static final Setting<String> POSTGRES_JDBC_URL = Setting.of("postgres.jdbc.url", "",
+            "JDBC URL of an external PostgreSQL 14+; empty starts the embedded server", string());
+    public static final Setting<String> POSTGRES_USER = Setting.of("postgres.user", "postgres",
+            "PostgreSQL user", nonEmptyString());
+    public static final Setting<String> POSTGRES_PASSWORD = Setting.secret("postgres.password",
+            "PostgreSQL password (empty for the embedded server)", string());
+    public static final Setting<Integer> POSTGRES_PORT = Setting.of("postgres.port", "0",
+            "Port of the embedded PostgreSQL server; 0 picks a free port", port());
+
+    public static final Setting<String> INGEST_SOURCE = Setting.of("ingest.source", "simulate",
+            "Where trades come from", oneOf("simulate"));
+    public static final Setting<List<String>> INGEST_SYMBOLS = Setting.of("ingest.symbols", "",
+            "Symbols to ingest, comma-separated; empty is the simulator's default market", commaList());
+    public static final Setting<Double> INGEST_RATE = Setting.of("ingest.rate", "200",
+            "Live rate of the simulated market, trades per second", positiveDouble());
+    public static final Setting<Integer> INGEST_HISTORY_DAYS = Setting.of("ingest.history.days", "0",
+            "Days of past simulated trades written before going live", intAtLeast(0));
+    public static final Setting<Double> INGEST_HISTORY_RATE = Setting.of("ingest.history.rate", "20",
+            "Density of simulated history, trades per simulated second", positiveDouble());
+    public static final Setting<Long> SIMULATE_SEED = Setting.of("simulate.seed", "42",
+            "Seed of the simulated market: one seed, one market", anyLong());
+
+    public static final List<Setting<?>> ALL = List.of(
+            DATA_DIR,
+            KAFKA_BOOTSTRAP_SERVERS, KAFKA_PORT, KAFKA_CONTROLLER_PORT, KAFKA_TOPIC, KAFKA_DLQ_TOPIC, KAFKA_PARTITIONS, KAFKA_RETENTION_HOURS,
+            POSTGRES_JDBC_URL, POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_PORT,
+            INGEST_SOURCE, INGEST_SYMBOLS, INGEST_RATE, INGEST_HISTORY_DAYS, INGEST_HISTORY_RATE, SIMULATE_SEED);
+
+    /** Variables with the LAMBDA_ prefix that are not settings and so are not refused as unknown. */
+    public static final List<String> OTHER_ENV = List.of("LAMBDA_ADMIN_TOKEN", "LAMBDA_JAVA_OPTS", "LAMBDA_HOME");
+
+    private Settings() {}
+}

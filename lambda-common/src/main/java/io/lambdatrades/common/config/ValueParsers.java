@@ -1,0 +1,134 @@
+package io.lambdatrades.common.config;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/** The parsers settings are declared with; each failure message says what a good value looks like. */
+public final class ValueParsers
+{
+    private ValueParsers() {}
+
+    public static ValueParser<String> string()
+    {
+        return text -> text;
+    }
+
+    public static ValueParser<String> nonEmptyString()
+    {
+        return text -> {
+            if (text.isBlank()) {
+                throw new IllegalArgumentException("must not be empty");
+            }
+            return text.trim();
+        };
+    }
+
+    public static ValueParser<Integer> intAtLeast(int minimum)
+    {
+        return text -> {
+            int value;
+            try {
+                value = Integer.parseInt(text.trim());
+            }
+            catch (NumberFormatException e) {
+                throw new IllegalArgumentException("must be an integer >= " + minimum);
+            }
+            if (value < minimum) {
+                throw new IllegalArgumentException("must be an integer >= " + minimum);
+            }
+            return value;
+        };
+    }
+
+    /** A TCP port; 0 means "any free port". */
+    public static ValueParser<Integer> port()
+    {
+        return text -> {
+            int value;
+            try {
+                value = Integer.parseInt(text.trim());
+            }
+            catch (NumberFormatException e) {
+                throw new IllegalArgumentException("must be a port number from 0 (any free port) to 65535");
+            }
+            if (value < 0 || value > 65535) {
+                throw new IllegalArgumentException("must be a port number from 0 (any free port) to 65535");
+            }
+            return value;
+        };
+    }
+
+    public static ValueParser<Long> anyLong()
+    {
+        return text -> {
+            try {
+                return Long.parseLong(text.trim());
+            }
+            catch (NumberFormatException e) {
+                throw new IllegalArgumentException("must be an integer");
+            }
+        };
+    }
+
+    public static ValueParser<Double> positiveDouble()
+    {
+        return text -> {
+            double value;
+            try {
+                value = Double.parseDouble(text.trim());
+            }
+            catch (NumberFormatException e) {
+                throw new IllegalArgumentException("must be a number > 0");
+            }
+            if (!Double.isFinite(value) || value <= 0) {
+                throw new IllegalArgumentException("must be a number > 0");
+            }
+            return value;
+        };
+    }
+
+    public static ValueParser<String> oneOf(String... choices)
+    {
+        List<String> allowed = List.of(choices);
+        return text -> {
+            String value = text.trim().toLowerCase(Locale.ROOT);
+            if (!allowed.contains(value)) {
+                throw new IllegalArgumentException("must be one of " + String.join(", ", allowed));
+            }
+            return value;
+        };
+    }
+
+    /** A comma-separated list; blanks around items are dropped, empty items refused. */
+    public static ValueParser<List<String>> commaList()
+    {
+        return text -> {
+            if (text.isBlank()) {
+                return List.of();
+            }
+            List<String> items = Arrays.stream(text.split(",", -1)).map(String::trim).toList();
+            if (items.contains("")) {
+                throw new IllegalArgumentException("must be a comma-separated list without empty items");
+            }
+            return items;
+        };
+    }
+
+    public static ValueParser<Path> path()
+    {
+        return text -> {
+            if (text.isBlank()) {
+                throw new IllegalArgumentException("must be a path");
+            }
+            try {
+                return Path.of(text.trim());
+            }
+            catch (InvalidPathException e) {
+                throw new IllegalArgumentException("must be a path (" + e.getReason() + ")");
+            }
+        };
+    }
+}

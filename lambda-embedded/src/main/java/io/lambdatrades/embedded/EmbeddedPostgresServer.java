@@ -1,0 +1,95 @@
+package io.lambdatrades.embedded;
+
+import io.lambdatrades.common.PostgresConnection;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A real PostgreSQL server (zonky's binaries, unpacked from a Maven jar) whose cluster lives in one
+ * directory and survives restarts. Durable: zonky turns fsync and synchronous commit off by default,
+ * which a system that promises to lose nothing cannot have.
+ */
+public final class EmbeddedPostgresServer
+        implements AutoCloseable
+{
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
+    private static final String USER = "postgres";
+    private static final String DATABASE = "postgres";
+
+    private final EmbeddedPostgres postgres;
+    private final Path dataDir;
+
+    private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDir)
+    {
+        this.postgres = postgres;
+        this.dataDir = dataDir;
+    }
+
+    /**
+     * @param dataDir the cluster's directory, created and initialised on first start
+     * @param binariesDir where the server binaries are unpacked (shared by instances, kept between runs)
+     * @param port 0 for a free one
+     */
+    public static EmbeddedPostgresServer start(Path dataDir, Path binariesDir, int port)
+    {
+        requireNonNull(dataDir, "dataDir is null");
+        requireNonNull(binariesDir, "binariesDir is null");
+        int serverPort = Ports.choose(port, "postgres.port");
+        try {
+            Files.createDirectories(dataDir);
+            Files.createDirectories(binariesDir);
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDir)
+                    .setCleanDataDirectory(false)
+                    .setOverrideWorkingDirectory(binariesDir.toFile())
+                    .setPort(serverPort)
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    .start();
+            log.info("PostgreSQL up at 127.0.0.1:{} with its data in {}", serverPort, dataDir);
+            return new EmbeddedPostgresServer(postgres, dataDir);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public PostgresConnection connection()
+    {
+        return new PostgresConnection(postgres.getJdbcUrl(USER, DATABASE), USER, "");
+    }
+
+    public int port()
+    {
+        return postgres.getPort();
+    }
+
+    public Path dataDir()
+    {
+        return dataDir;
+    }
+
+    @Override
+    public void close()
+    {
+        try {
+            postgres.close();
+            log.info("PostgreSQL at 127.0.0.1:{} stopped", port());
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot stop the embedded PostgreSQL in " + dataDir, e);
+        }
+    }
+}

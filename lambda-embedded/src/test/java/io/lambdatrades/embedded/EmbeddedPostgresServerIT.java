@@ -1,0 +1,75 @@
+package io.lambdatrades.embedded;
+
+import io.lambdatrades.common.PostgresConnection;
+import io.lambdatrades.common.PostgresSchema;
+import io.lambdatrades.embedded.testing.SharedPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(SharedPostgres.class)
+class EmbeddedPostgresServerIT
+{
+    @Test
+    void migrationsCreateTheContractTablesOnceAndOnlyOnce(EmbeddedPostgresServer postgres)
+            throws SQLException
+    {
+        PostgresSchema schema = new PostgresSchema(postgres.connection());
+        schema.migrate();
+
+        assertThat(schema.migrate()).isZero();
+        assertThat(tables(postgres.connection())).contains(
+                "batch_daily", "batch_hourly", "batch_minute", "batch_runs", "batch_task_runs", "cutoff", "speed_minute", "speed_trades");
+        assertThat(query(postgres.connection(), "SELECT cutoff_ts::text FROM lambda.cutoff")).containsExactly("1970-01-01 00:00:00+00");
+    }
+
+    @Test
+    void serverRunsDurablyAndKeepsItsDataAcrossARestart(@TempDir Path dataDir)
+            throws SQLException
+    {
+        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDir, SharedPostgres.binariesDir(), 0)) {
+            assertThat(query(postgres.connection(), "SHOW fsync")).containsExactly("on");
+            assertThat(query(postgres.connection(), "SHOW synchronous_commit")).containsExactly("on");
+            execute(postgres.connection(), "CREATE TABLE kept (value text); INSERT INTO kept VALUES ('still here')");
+        }
+        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDir, SharedPostgres.binariesDir(), 0)) {
+            assertThat(query(postgres.connection(), "SELECT value FROM kept")).containsExactly("still here");
+        }
+    }
+
+    private static List<String> tables(PostgresConnection connection)
+            throws SQLException
+    {
+        return query(connection, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'lambda' ORDER BY 1");
+    }
+
+    private static List<String> query(PostgresConnection connection, String sql)
+            throws SQLException
+    {
+        List<String> values = new ArrayList<>();
+        try (Connection jdbc = connection.open(); Statement statement = jdbc.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+        }
+        return values;
+    }
+
+    private static void execute(PostgresConnection connection, String sql)
+            throws SQLException
+    {
+        try (Connection jdbc = connection.open(); Statement statement = jdbc.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+}
