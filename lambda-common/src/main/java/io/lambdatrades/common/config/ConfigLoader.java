@@ -83,7 +83,8 @@ public final class ConfigLoader
             return;
         }
         catch (JacksonException e) {
-            problems.add("config file " + path + " is not valid YAML: " + e.getOriginalMessage());
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+            problems.add("config file " + path + " is not valid YAML" + where + ": " + e.getOriginalMessage().replaceAll("\\s+", " ").trim());
             return;
         }
         catch (IOException e) {

@@ -1,0 +1,193 @@
+package io.lambdatrades.common.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaults()
+    {
+        LambdaConfig config = load(Optional.empty(), Map.of(), Map.of());
+
+        assertThat(config.dataDir()).isEqualTo(Path.of("data").toAbsolutePath());
+        assertThat(config.kafka()).isEqualTo(new KafkaConfig(Optional.empty(), 0, 0, "trades", "trades.dlq", 3, Duration.ofHours(168)));
+        assertThat(config.postgres()).isEqualTo(new PostgresConfig(Optional.empty(), "postgres", "", 0));
+        assertThat(config.ingest()).isEqualTo(new IngestConfig("simulate", List.of(), 200, 0, 20, 42));
+    }
+
+    @Test
+    void everyKeyMapsFromYaml()
+            throws IOException
+    {
+        Path file = write("""
+                data:
+                  dir: /srv/lambda
+                kafka:
+                  bootstrap.servers: broker-1:9092,broker-2:9092
+                  port: 19092
+                  controller:
+                    port: 19093
+                  topic: market
+                  dlq.topic: market.dlq
+                  partitions: 6
+                  retention.hours: 24
+                postgres:
+                  jdbc.url: jdbc:postgresql://db:5432/lambda
+                  user: lambda
+                  password: s3cret
+                  port: 15432
+                ingest:
+                  source: simulate
+                  symbols: [AAPL, "BINANCE:BTCUSDT"]
+                  rate: 5000
+                  history:
+                    days: 3
+                    rate: 50.5
+                simulate.seed: 7
+                """);
+
+        LambdaConfig config = load(Optional.of(file), Map.of(), Map.of());
+
+        assertThat(config.dataDir()).isEqualTo(Path.of("/srv/lambda"));
+        assertThat(config.kafka()).isEqualTo(new KafkaConfig(Optional.of("broker-1:9092,broker-2:9092"), 19092, 19093, "market", "market.dlq", 6, Duration.ofHours(24)));
+        assertThat(config.postgres()).isEqualTo(new PostgresConfig(Optional.of("jdbc:postgresql://db:5432/lambda"), "lambda", "s3cret", 15432));
+        assertThat(config.ingest()).isEqualTo(new IngestConfig("simulate", List.of("AAPL", "BINANCE:BTCUSDT"), 5000, 3, 50.5, 7));
+    }
+
+    @Test
+    void everyKeyHasAnEnvironmentVariableThatOverridesTheFile()
+            throws IOException
+    {
+        Path file = write("kafka.topic: from-file\n");
+        Map<String, String> environment = Map.of(
+                "LAMBDA_KAFKA_TOPIC", "from-env",
+                "LAMBDA_INGEST_SYMBOLS", "MSFT, OANDA:EUR_USD",
+                "LAMBDA_POSTGRES_PASSWORD", "pw",
+                "LAMBDA_ADMIN_TOKEN", "not a setting, not refused",
+                "PATH", "/usr/bin");
+
+        LambdaConfig config = load(Optional.of(file), environment, Map.of());
+
+        assertThat(config.kafka().topic()).isEqualTo("from-env");
+        assertThat(config.ingest().symbols()).containsExactly("MSFT", "OANDA:EUR_USD");
+        assertThat(config.postgres().password()).isEqualTo("pw");
+        assertThat(Settings.ALL).allSatisfy(setting -> assertThat(setting.envName()).isEqualTo("LAMBDA_" + setting.key().toUpperCase().replace('.', '_')));
+    }
+
+    @Test
+    void commandLineOverridesEnvironment()
+    {
+        LambdaConfig config = load(Optional.empty(),
+                Map.of("LAMBDA_INGEST_RATE", "10"),
+                Map.of("ingest.rate", new ConfigLoader.Origin("99", "--rate")));
+
+        assertThat(config.ingest().rate()).isEqualTo(99);
+    }
+
+    @Test
+    void effectiveConfigurationMasksSecrets()
+    {
+        LambdaConfig config = load(Optional.empty(), Map.of("LAMBDA_POSTGRES_PASSWORD", "hunter2"), Map.of());
+
+        assertThat(config.effective().get("postgres.password")).isEqualTo("****** (LAMBDA_POSTGRES_PASSWORD)");
+        assertThat(config.effective().values()).noneMatch(value -> value.contains("hunter2"));
+        assertThat(config.postgres().toString()).doesNotContain("hunter2");
+    }
+
+    @Test
+    void anUnknownKeyInTheFileIsRefusedByName()
+            throws IOException
+    {
+        Path file = write("kafka:\n  topik: trades\n");
+
+        assertThatThrownBy(() -> load(Optional.of(file), Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("unknown key 'kafka.topik' in " + file);
+    }
+
+    @Test
+    void anUnknownEnvironmentVariableIsRefusedByName()
+    {
+        assertThatThrownBy(() -> load(Optional.empty(), Map.of("LAMBDA_KAFKA_TOPIK", "x"), Map.of()))
+                .hasMessage("unknown environment variable LAMBDA_KAFKA_TOPIK (no such setting)");
+    }
+
+    @Test
+    void badValuesAreReportedTogetherOneLineEachNamingKeyAndOrigin()
+            throws IOException
+    {
+        Path file = write("kafka.partitions: many\ningest.rate: -5\n");
+        Map<String, String> environment = Map.of("LAMBDA_KAFKA_PORT", "70000", "LAMBDA_INGEST_SOURCE", "bloomberg");
+
+        assertThatThrownBy(() -> load(Optional.of(file), environment, Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "kafka.port: must be a port number from 0 (any free port) to 65535, was '70000' (from LAMBDA_KAFKA_PORT)",
+                        "kafka.partitions: must be an integer >= 1, was 'many' (from config.yaml)",
+                        "ingest.source: must be one of simulate, was 'bloomberg' (from LAMBDA_INGEST_SOURCE)",
+                        "ingest.rate: must be a number > 0, was '-5' (from config.yaml)"));
+    }
+
+    @Test
+    void emptyItemsInAListAreRefused()
+    {
+        assertThatThrownBy(() -> load(Optional.empty(), Map.of("LAMBDA_INGEST_SYMBOLS", "AAPL,,MSFT"), Map.of()))
+                .hasMessage("ingest.symbols: must be a comma-separated list without empty items, was 'AAPL,,MSFT' (from LAMBDA_INGEST_SYMBOLS)");
+    }
+
+    @Test
+    void aMissingFileIsOneLine()
+    {
+        Path missing = dir.resolve("nope.yaml");
+
+        assertThatThrownBy(() -> load(Optional.of(missing), Map.of(), Map.of()))
+                .hasMessage("config file " + missing + " does not exist");
+    }
+
+    @Test
+    void invalidYamlIsOneLine()
+            throws IOException
+    {
+        Path file = write("kafka: [unclosed\n");
+
+        assertThatThrownBy(() -> load(Optional.of(file), Map.of(), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("config file " + file + " is not valid YAML at line ")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void aFileThatIsNotAMappingIsRefused()
+            throws IOException
+    {
+        Path file = write("- just\n- a list\n");
+
+        assertThatThrownBy(() -> load(Optional.of(file), Map.of(), Map.of()))
+                .hasMessage("config file " + file + " must be a mapping of keys to values");
+    }
+
+    private Path write(String yaml)
+            throws IOException
+    {
+        return Files.writeString(dir.resolve("config.yaml"), yaml);
+    }
+
+    private static LambdaConfig load(Optional<Path> file, Map<String, String> environment, Map<String, ConfigLoader.Origin> commandLine)
+    {
+        return LambdaConfig.load(file, environment, commandLine);
+    }
+}
