@@ -68,7 +68,7 @@ public final class EmbeddedPostgresServer
 
     public PostgresConnection connection()
     {
-        return new PostgresConnection(postgres.getJdbcUrl(USER, DATABASE), USER, "");
+        return new PostgresConnection("jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + DATABASE, USER, "");
     }
 
     public int port()

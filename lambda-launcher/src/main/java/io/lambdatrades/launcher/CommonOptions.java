@@ -1,0 +1,34 @@
+package io.lambdatrades.launcher;
+
+import io.lambdatrades.common.config.ConfigLoader.Origin;
+import io.lambdatrades.common.config.LambdaConfig;
+import io.lambdatrades.common.config.Settings;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Options every command takes. */
+final class CommonOptions
+{
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file; LAMBDA_... variables and options override it.")
+    Path configFile;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (data.dir, default ./data).")
+    String dataDir;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log more and show stack traces of errors.")
+    boolean verbose;
+
+    /** Resolves the configuration; {@code overrides} are the command's own options, keyed by setting. */
+    LambdaConfig load(Map<String, Origin> overrides)
+    {
+        Map<String, Origin> commandLine = new HashMap<>(overrides);
+        if (dataDir != null) {
+            commandLine.put(Settings.DATA_DIR.key(), new Origin(dataDir, "--data-dir"));
+        }
+        return LambdaConfig.load(Optional.ofNullable(configFile), System.getenv(), commandLine);
+    }
+}

@@ -1,0 +1,46 @@
+package io.lambdatrades.launcher;
+
+import io.lambdatrades.common.config.ConfigLoader.Origin;
+import io.lambdatrades.common.config.Setting;
+import io.lambdatrades.common.config.Settings;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Options that choose and shape the trade feed, shared by {@code up} and {@code ingest}. */
+final class IngestOptions
+{
+    @Option(names = "--source", paramLabel = "SOURCE", description = "Trade source: simulate (ingest.source).")
+    String source;
+
+    @Option(names = "--symbols", paramLabel = "A,B", description = "Symbols, comma-separated (ingest.symbols; default: the simulated market's 14).")
+    String symbols;
+
+    @Option(names = "--rate", paramLabel = "N", description = "Live trades per second of the simulated market (ingest.rate, default 200).")
+    String rate;
+
+    @Option(names = "--history-days", paramLabel = "N", description = "Days of simulated history written first (ingest.history.days, default 0).")
+    String historyDays;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the simulated market (simulate.seed, default 42).")
+    String seed;
+
+    Map<String, Origin> overrides()
+    {
+        Map<String, Origin> overrides = new LinkedHashMap<>();
+        put(overrides, Settings.INGEST_SOURCE, source, "--source");
+        put(overrides, Settings.INGEST_SYMBOLS, symbols, "--symbols");
+        put(overrides, Settings.INGEST_RATE, rate, "--rate");
+        put(overrides, Settings.INGEST_HISTORY_DAYS, historyDays, "--history-days");
+        put(overrides, Settings.SIMULATE_SEED, seed, "--seed");
+        return overrides;
+    }
+
+    private static void put(Map<String, Origin> overrides, Setting<?> setting, String value, String option)
+    {
+        if (value != null) {
+            overrides.put(setting.key(), new Origin(value, option));
+        }
+    }
+}

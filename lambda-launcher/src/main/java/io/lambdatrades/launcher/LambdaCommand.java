@@ -1,0 +1,19 @@
+package io.lambdatrades.launcher;
+
+import picocli.CommandLine.Command;
+
+@Command(
+        name = "lambda",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "A Lambda architecture for live market trades: Kafka, a batch layer, a speed layer, one merged view.",
+        subcommands = {UpCommand.class, IngestCommand.class, StatusCommand.class})
+public final class LambdaCommand
+        implements Runnable
+{
+    @Override
+    public void run()
+    {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "a command is needed: up, ingest or status (see lambda --help)");
+    }
+}

@@ -1,0 +1,194 @@
+package io.lambdatrades.launcher;
+
+import io.lambdatrades.common.PostgresConnection;
+import io.lambdatrades.common.PostgresSchema;
+import io.lambdatrades.common.TradeTopics;
+import io.lambdatrades.common.config.LambdaConfig;
+import io.lambdatrades.embedded.EmbeddedKafka;
+import io.lambdatrades.embedded.EmbeddedPostgresServer;
+import io.lambdatrades.ingest.IngestMetrics;
+import io.lambdatrades.ingest.IngestPipeline;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What {@code lambda up} runs: Kafka and PostgreSQL (embedded unless configured), the schema, the
+ * topics, and the layers, supervised. Publishes its state in the runtime file every second.
+ */
+final class LambdaSystem
+        implements AutoCloseable
+{
+    private static final Logger log = LoggerFactory.getLogger(LambdaSystem.class);
+    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
+
+    private final LambdaConfig config;
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final RuntimeFile runtimeFile;
+    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "lambda-heartbeat");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final long startedAt = System.currentTimeMillis();
+    private final long pid = ProcessHandle.current().pid();
+
+    private String bootstrapServers;
+    private PostgresConnection postgres;
+    private IngestLayer ingest;
+    private ProgressReporter progress;
+    private boolean closing;
+
+    private LambdaSystem(LambdaConfig config)
+    {
+        this.config = requireNonNull(config, "config is null");
+        this.runtimeFile = new RuntimeFile(config.dataDir());
+    }
+
+    /** Starts everything; on failure stops what was started and rethrows. */
+    static LambdaSystem start(LambdaConfig config, Console console)
+            throws InterruptedException
+    {
+        LambdaSystem system = new LambdaSystem(config);
+        try {
+            system.startAll(console);
+            return system;
+        }
+        catch (RuntimeException | InterruptedException e) {
+            system.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Console console)
+            throws InterruptedException
+    {
+        resources.push(InstanceLock.acquire(config.dataDir()));
+        console.line("lambda up: data directory " + config.dataDir());
+
+        bootstrapServers = config.kafka().bootstrapServers().orElseGet(() -> {
+            EmbeddedKafka kafka = EmbeddedKafka.start(config.dataDir().resolve("kafka"), config.kafka().port(), config.kafka().controllerPort());
+            resources.push(kafka);
+            return kafka.bootstrapServers();
+        });
+        console.line(String.format("  %-10s %s%s", "kafka", bootstrapServers, config.kafka().bootstrapServers().isPresent() ? " (external)" : "  (log in " + config.dataDir().resolve("kafka") + ")"));
+
+        postgres = config.postgres().jdbcUrl()
+                .map(url -> new PostgresConnection(url, config.postgres().user(), config.postgres().password()))
+                .orElseGet(() -> {
+                    EmbeddedPostgresServer server = EmbeddedPostgresServer.start(
+                            config.dataDir().resolve("postgres"), config.dataDir().resolve("tmp").resolve("postgres-binaries"), config.postgres().port());
+                    resources.push(server);
+                    return server.connection();
+                });
+        new PostgresSchema(postgres).migrate();
+        console.line(String.format("  %-10s %s%s", "postgres", postgres.redactedUrl(), config.postgres().jdbcUrl().isPresent() ? " (external)" : "  (data in " + config.dataDir().resolve("postgres") + ")"));
+
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            new TradeTopics(config.kafka().topic(), config.kafka().deadLetterTopic(), config.kafka().partitions(), config.kafka().retention().toMillis())
+                    .ensure(admin, TOPIC_TIMEOUT);
+        }
+        console.line(String.format("  %-10s %s, %s", "topics", config.kafka().topic(), config.kafka().deadLetterTopic()));
+
+        IngestPipeline pipeline = new IngestPipeline(config.ingest(), bootstrapServers, config.kafka().topic(), config.kafka().deadLetterTopic(), new IngestMetrics(), Clock.systemUTC());
+        ingest = new IngestLayer(pipeline);
+        resources.push(ingest);
+        ingest.start();
+        console.line(String.format("  %-10s %s, %s symbols, %s trades/s live, %d days of history", "ingest", config.ingest().source(),
+                config.ingest().symbols().isEmpty() ? "14 default" : config.ingest().symbols().size(), trim(config.ingest().rate()), config.ingest().historyDays()));
+        console.line(String.format("  %-10s %s", "runtime", runtimeFile.path()));
+        console.line(String.format("  %-10s %s", "logs", config.dataDir().resolve("logs").resolve("lambda.log")));
+        console.line("Ctrl-C stops everything.");
+
+        progress = new ProgressReporter(ingest, config.ingest().source(), console);
+        publish("running");
+        heartbeat.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+        log.info("lambda up running with pid {}", pid);
+    }
+
+    private void tick()
+    {
+        try {
+            progress.tick();
+            publish("running");
+        }
+        catch (RuntimeException e) {
+            log.warn("Heartbeat failed: {}", OneLineErrors.oneLine(e));
+        }
+    }
+
+    private synchronized void publish(String state)
+    {
+        if (closing && "running".equals(state) || ingest == null) {
+            return;
+        }
+        IngestMetrics.Snapshot metrics = ingest.metrics().snapshot();
+        RuntimeState.IngestStatus ingestStatus = new RuntimeState.IngestStatus(
+                config.ingest().source(), ingest.phase(), progress == null ? 0 : progress.tradesPerSecond(),
+                metrics.acknowledged(), metrics.deadLetters(), metrics.lastTradeTs(), ingest.restarts());
+        runtimeFile.write(new RuntimeState(
+                pid, state, startedAt, System.currentTimeMillis(), bootstrapServers, postgres.jdbcUrl(), postgres.user(),
+                Map.of("ingest", new RuntimeState.LayerState("stopped".equals(state) ? "stopped" : ingest.state(), pid, ingest.lastError())),
+                ingestStatus));
+    }
+
+    /** Blocks until {@link #close()} has finished, from whichever thread called it. */
+    void awaitClosed()
+            throws InterruptedException
+    {
+        closed.await();
+    }
+
+    /** Stops the layers, then Kafka, then PostgreSQL; safe to call more than once and from a signal handler. */
+    @Override
+    public void close()
+    {
+        synchronized (this) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+        }
+        heartbeat.shutdownNow();
+        boolean published = ingest != null && postgres != null;
+        if (published) {
+            publish("stopping");
+        }
+        try {
+            while (!resources.isEmpty()) {
+                AutoCloseable resource = resources.pop();
+                if (resource instanceof InstanceLock && published) {
+                    publish("stopped");
+                }
+                try {
+                    resource.close();
+                }
+                catch (Exception e) {
+                    log.warn("Could not stop {} cleanly: {}", resource.getClass().getSimpleName(), OneLineErrors.oneLine(e));
+                }
+            }
+        }
+        finally {
+            closed.countDown();
+        }
+    }
+
+    private static String trim(double value)
+    {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    }
+}

@@ -1,0 +1,25 @@
+package io.lambdatrades.launcher;
+
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+
+import java.nio.file.Path;
+
+/**
+ * Logs are quiet by default: warnings on the console, our lifecycle at INFO in
+ * {@code <data-dir>/logs/lambda.log}; --verbose brings INFO to the console too.
+ */
+final class Logging
+{
+    private Logging() {}
+
+    static void configure(Path logDir, boolean verbose)
+    {
+        System.setProperty("lambda.log.dir", logDir.toString());
+        System.setProperty("lambda.console.level", verbose ? "INFO" : "WARN");
+        Configurator.reconfigure();
+        if (verbose) {
+            Configurator.setLevel("io.lambdatrades", Level.INFO);
+        }
+    }
+}

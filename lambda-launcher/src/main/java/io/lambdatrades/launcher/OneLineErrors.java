@@ -1,0 +1,59 @@
+package io.lambdatrades.launcher;
+
+import io.lambdatrades.common.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+import java.io.PrintWriter;
+
+/**
+ * Every failure is one line on stderr ({@code lambda: ...}), a stack trace only with --verbose.
+ * Exit codes: 2 for bad arguments or configuration, 1 for a failure while running.
+ */
+final class OneLineErrors
+        implements IExecutionExceptionHandler, IParameterExceptionHandler
+{
+    static final int EXIT_FAILURE = 1;
+    static final int EXIT_USAGE = 2;
+
+    @Override
+    public int handleParseException(ParameterException e, String[] args)
+    {
+        PrintWriter err = e.getCommandLine().getErr();
+        err.println("lambda: " + e.getMessage() + " (see 'lambda " + commandPath(e.getCommandLine()) + "--help')");
+        err.flush();
+        return EXIT_USAGE;
+    }
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult)
+    {
+        PrintWriter err = commandLine.getErr();
+        if (e instanceof ConfigException config) {
+            config.problems().forEach(problem -> err.println("lambda: configuration: " + problem));
+            err.flush();
+            return EXIT_USAGE;
+        }
+        if (parseResult.expandedArgs().contains("--verbose") || parseResult.expandedArgs().contains("-v")) {
+            e.printStackTrace(err);
+        }
+        err.println("lambda: " + oneLine(e));
+        err.flush();
+        return EXIT_FAILURE;
+    }
+
+    static String oneLine(Throwable e)
+    {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    private static String commandPath(CommandLine commandLine)
+    {
+        String path = commandLine.getCommandName();
+        return "lambda".equals(path) ? "" : path + " ";
+    }
+}

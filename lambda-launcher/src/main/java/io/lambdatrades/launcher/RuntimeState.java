@@ -1,0 +1,61 @@
+package io.lambdatrades.launcher;
+
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What a running {@code lambda up} publishes in {@code <data-dir>/run/lambda.json}, rewritten every
+ * second, so that other commands find the system and see how it is doing.
+ *
+ * @param state running, stopping or stopped
+ * @param heartbeatAt epoch ms of the last rewrite: a stale heartbeat means the process hangs or died
+ */
+public record RuntimeState(
+        long pid,
+        String state,
+        long startedAt,
+        long heartbeatAt,
+        String kafkaBootstrapServers,
+        String postgresJdbcUrl,
+        String postgresUser,
+        Map<String, LayerState> layers,
+        IngestStatus ingest)
+{
+    public RuntimeState
+    {
+        requireNonNull(state, "state is null");
+        requireNonNull(kafkaBootstrapServers, "kafkaBootstrapServers is null");
+        requireNonNull(postgresJdbcUrl, "postgresJdbcUrl is null");
+        requireNonNull(postgresUser, "postgresUser is null");
+        layers = Map.copyOf(requireNonNull(layers, "layers is null"));
+        requireNonNull(ingest, "ingest is null");
+    }
+
+    /**
+     * @param state running, starting, restarting, stopped, failed
+     * @param pid the process the layer runs in
+     * @param detail one line for people, e.g. the last error
+     */
+    public record LayerState(String state, long pid, String detail)
+    {
+        public LayerState
+        {
+            requireNonNull(state, "state is null");
+            requireNonNull(detail, "detail is null");
+        }
+    }
+
+    /**
+     * @param phase starting, history, live, stopped
+     * @param tradesPerSecond acknowledged trades per second over the last interval
+     */
+    public record IngestStatus(String source, String phase, double tradesPerSecond, long trades, long deadLetters, long lastTradeTs, long restarts)
+    {
+        public IngestStatus
+        {
+            requireNonNull(source, "source is null");
+            requireNonNull(phase, "phase is null");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.lambdatrades.launcher;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lambdatrades.common.config.DataDirectory;
+import io.lambdatrades.common.config.LambdaConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Health of the system on the data directory (or the configured services). Exit code 0 healthy, 1 degraded.")
+final class StatusCommand
+        implements Callable<Integer>
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--json", description = "Print one JSON object instead of the table.")
+    boolean json;
+
+    @Override
+    public Integer call()
+            throws JsonProcessingException
+    {
+        LambdaConfig config = common.load(Map.of());
+        if (config.kafka().bootstrapServers().isEmpty() || config.postgres().jdbcUrl().isEmpty()) {
+            DataDirectory.existing(config.dataDir());
+        }
+        Logging.configure(config.dataDir().resolve("logs"), common.verbose);
+        SystemStatus status = new StatusProbe(config).probe();
+        if (json) {
+            System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(status));
+        }
+        else {
+            print(status, System.out);
+        }
+        return status.healthy() ? 0 : 1;
+    }
+
+    private static void print(SystemStatus status, PrintStream out)
+    {
+        out.println("lambda status: " + (status.healthy() ? "HEALTHY" : "DEGRADED") + "  (data directory " + status.dataDir() + ")");
+        out.printf("  %-10s %-6s %s%n", "kafka", status.kafka().state(), nullToEmpty(status.kafka().bootstrapServers()));
+        out.printf("  %-10s %-6s %s%n", "postgres", status.postgres().state(), nullToEmpty(status.postgres().jdbcUrl()));
+        status.topics().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(topic ->
+                out.printf(Locale.ROOT, "  %-10s %s: %,d records in %d partitions%n", "topic", topic.getKey(), topic.getValue().records(), topic.getValue().partitions()));
+        out.printf("  %-10s %s%n", "cutoff", status.batch().cutoff() == null ? "unknown" : status.batch().cutoff());
+        status.layers().forEach((name, layer) -> out.printf("  %-10s %-10s %s%s%n", name, layer.state(),
+                layer.pid() == null ? "" : "pid " + layer.pid(), layer.detail() == null ? "" : "  " + layer.detail()));
+        SystemStatus.Ingest ingest = status.ingest();
+        if (ingest != null) {
+            out.printf(Locale.ROOT, "  %-10s %s %s, %,.0f trades/s, %,d trades, %,d dead letters, last trade %s, %d restarts%n", "ingest",
+                    ingest.source(), ingest.phase(), ingest.tradesPerSecond(), ingest.trades(), ingest.deadLetters(),
+                    ingest.lastTradeAt() == null ? "none" : ingest.lastTradeAt(), ingest.restarts());
+        }
+        status.problems().forEach(problem -> out.println("  problem    " + problem));
+    }
+
+    private static String nullToEmpty(String value)
+    {
+        return value == null ? "" : value;
+    }
+}

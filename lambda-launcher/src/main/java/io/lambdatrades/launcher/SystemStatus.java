@@ -1,0 +1,57 @@
+package io.lambdatrades.launcher;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/** One screen of health, as {@code lambda status} prints it and {@code --json} serialises it. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record SystemStatus(
+        boolean healthy,
+        String dataDir,
+        Service kafka,
+        Service postgres,
+        Map<String, Topic> topics,
+        Batch batch,
+        Map<String, Layer> layers,
+        Ingest ingest,
+        List<String> problems)
+{
+    public SystemStatus
+    {
+        requireNonNull(dataDir, "dataDir is null");
+        requireNonNull(kafka, "kafka is null");
+        requireNonNull(postgres, "postgres is null");
+        topics = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(topics, "topics is null")));
+        requireNonNull(batch, "batch is null");
+        layers = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(layers, "layers is null")));
+        problems = List.copyOf(requireNonNull(problems, "problems is null"));
+    }
+
+    /**
+     * @param state up, down or unknown (nothing says where it is)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Service(String state, String bootstrapServers, String jdbcUrl) {}
+
+    /** @param records end offsets minus start offsets, summed over partitions */
+    public record Topic(long records, int partitions) {}
+
+    /** @param cutoff ISO-8601 UTC, null when PostgreSQL cannot be read */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Batch(String cutoff) {}
+
+    /**
+     * @param state running, restarting, stopped, down, or absent (not part of this build)
+     * @param pid the process the layer runs in, when it runs
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Layer(String state, Long pid, String detail) {}
+
+    public record Ingest(String source, String phase, double tradesPerSecond, long trades, long deadLetters, String lastTradeAt, long restarts) {}
+}

@@ -1,0 +1,107 @@
+package io.lambdatrades.launcher;
+
+import io.lambdatrades.embedded.EmbeddedKafka;
+import io.lambdatrades.embedded.testing.SharedKafka;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every kind of bad input to the command is one clear line on stderr and a non-zero exit. */
+@ExtendWith(SharedKafka.class)
+class CommandErrorsIT
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void anUnknownOptionIsOneLineWithExitCode2()
+    {
+        LambdaProcess.Result result = LambdaProcess.run(Map.of(), "up", "--turbo");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).isEqualTo("lambda: Unknown option: '--turbo' (see 'lambda up --help')");
+    }
+
+    @Test
+    void anUnknownCommandIsOneLine()
+    {
+        LambdaProcess.Result result = LambdaProcess.run(Map.of(), "launch");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).startsWith("lambda: Unmatched argument at index 0: 'launch'").doesNotContain("\n");
+    }
+
+    @Test
+    void aBadValueNamesTheKeyAndWhereItCameFrom()
+    {
+        LambdaProcess.Result result = LambdaProcess.run(Map.of("LAMBDA_KAFKA_PARTITIONS", "lots"), "up", "--data-dir", dir.toString(), "--rate", "fast");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr().lines().toList()).containsExactly(
+                "lambda: configuration: kafka.partitions: must be an integer >= 1, was 'lots' (from LAMBDA_KAFKA_PARTITIONS)",
+                "lambda: configuration: ingest.rate: must be a number > 0, was 'fast' (from --rate)");
+    }
+
+    @Test
+    void anUnknownKeyInTheConfigFileIsRefused()
+            throws IOException
+    {
+        Path config = Files.writeString(dir.resolve("lambda.yaml"), "kafka:\n  partitons: 3\n");
+
+        LambdaProcess.Result result = LambdaProcess.run(Map.of(), "up", "--config", config.toString(), "--data-dir", dir.toString());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).isEqualTo("lambda: configuration: unknown key 'kafka.partitons' in " + config);
+    }
+
+    @Test
+    void aDataDirectoryThatCannotBeCreatedIsOneLine()
+            throws IOException
+    {
+        Path file = Files.writeString(dir.resolve("file"), "x");
+
+        LambdaProcess.Result result = LambdaProcess.run(Map.of(), "up", "--data-dir", file.toString());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).isEqualTo("lambda: configuration: data.dir: " + file + " exists and is not a directory");
+    }
+
+    @Test
+    void statusOfAMissingDataDirectoryIsOneLine()
+    {
+        Path missing = dir.resolve("missing");
+
+        LambdaProcess.Result result = LambdaProcess.run(Map.of(), "status", "--data-dir", missing.toString());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).isEqualTo("lambda: configuration: data.dir: " + missing + " does not exist (start the system with 'lambda up' or pass --data-dir)");
+    }
+
+    @Test
+    void aBusyPortIsOneLineNamingTheSetting(EmbeddedKafka kafka)
+    {
+        LambdaProcess.Result result = LambdaProcess.run(Map.of("LAMBDA_KAFKA_PORT", Integer.toString(kafka.port())), "up", "--data-dir", dir.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stderr()).isEqualTo("lambda: port " + kafka.port() + " on 127.0.0.1 is in use (kafka.port): stop what uses it or choose another port");
+    }
+
+    @Test
+    void aDeadKafkaIsReportedByStatusWithExitCode1()
+    {
+        LambdaProcess.Result result = LambdaProcess.run(
+                Map.of("LAMBDA_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1", "LAMBDA_POSTGRES_JDBC_URL", "jdbc:postgresql://127.0.0.1:1/postgres"),
+                "status", "--data-dir", dir.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stdout()).contains("DEGRADED", "problem    Kafka at 127.0.0.1:1 does not answer", "problem    PostgreSQL at jdbc:postgresql://127.0.0.1:1/postgres does not answer");
+        assertThat(result.stderr()).isEmpty();
+    }
+}

@@ -1,0 +1,140 @@
+package io.lambdatrades.launcher;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/** {@code bin/lambda} run as a user runs it: a child process with its own environment and output. */
+final class LambdaProcess
+        implements AutoCloseable
+{
+    private final Process process;
+    private final List<String> stdout = new CopyOnWriteArrayList<>();
+    private final List<String> stderr = new CopyOnWriteArrayList<>();
+    private final List<Thread> pumps;
+
+    private LambdaProcess(Process process)
+    {
+        this.process = process;
+        this.pumps = List.of(pump(process.getInputStream(), stdout), pump(process.getErrorStream(), stderr));
+    }
+
+    static LambdaProcess start(Map<String, String> environment, String... args)
+    {
+        Path home = Path.of(System.getProperty("lambda.home", "..")).toAbsolutePath().normalize();
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/lambda").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(key -> key.startsWith("LAMBDA_"));
+        builder.environment().put("LAMBDA_JAVA_OPTS", "-Xmx768m");
+        builder.environment().putAll(environment);
+        try {
+            return new LambdaProcess(builder.start());
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs a command to its end and returns its exit code. */
+    static Result run(Map<String, String> environment, String... args)
+    {
+        try (LambdaProcess lambda = start(environment, args)) {
+            int exitCode = lambda.waitFor(Duration.ofMinutes(2));
+            return new Result(exitCode, lambda.stdout(), lambda.stderr());
+        }
+    }
+
+    private static Thread pump(InputStream stream, List<String> lines)
+    {
+        Thread thread = new Thread(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    lines.add(line);
+                }
+            }
+            catch (IOException e) {
+                // The process ended.
+            }
+        });
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    long pid()
+    {
+        return process.pid();
+    }
+
+    List<ProcessHandle> descendants()
+    {
+        return process.toHandle().descendants().toList();
+    }
+
+    boolean isAlive()
+    {
+        return process.isAlive();
+    }
+
+    String stdout()
+    {
+        return String.join("\n", stdout);
+    }
+
+    String stderr()
+    {
+        return String.join("\n", stderr);
+    }
+
+    /** Ctrl-C. */
+    void interrupt()
+    {
+        try {
+            new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    int waitFor(Duration timeout)
+    {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("lambda did not end within " + timeout + "; stdout:\n" + stdout() + "\nstderr:\n" + stderr());
+            }
+            for (Thread pump : pumps) {
+                pump.join(TimeUnit.SECONDS.toMillis(10));
+            }
+            return process.exitValue();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    record Result(int exitCode, String stdout, String stderr) {}
+}

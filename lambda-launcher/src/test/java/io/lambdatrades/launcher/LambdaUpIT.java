@@ -1,0 +1,92 @@
+package io.lambdatrades.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** {@code bin/lambda up} as a user runs it, in a temporary data directory. */
+class LambdaUpIT
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void upReachesIngestingReportsHealthyStopsCleanlyAndResumesWithoutRepeating()
+            throws Exception
+    {
+        long recordsAfterFirstRun;
+        try (LambdaProcess up = LambdaProcess.start(Map.of(), "up", "--data-dir", dataDir.toString(), "--history-days", "1", "--rate", "500")) {
+            await().atMost(Duration.ofMinutes(3)).until(() -> up.stdout().contains("ingesting") || !up.isAlive());
+            assertThat(up.stdout()).contains("ingesting", "kafka", "postgres", "Ctrl-C stops everything.");
+
+            JsonNode status = awaitHealthyAndLive();
+            assertThat(status.at("/kafka/bootstrapServers").asText()).startsWith("127.0.0.1:");
+            assertThat(status.at("/postgres/jdbcUrl").asText()).startsWith("jdbc:postgresql://127.0.0.1:");
+            recordsAfterFirstRun = status.at("/topics/trades/records").asLong();
+            assertThat(recordsAfterFirstRun).isGreaterThan(1_000_000);
+            assertThat(status.at("/topics/trades.dlq/records").asLong()).isZero();
+            assertThat(status.at("/batch/cutoff").asText()).isEqualTo("1970-01-01T00:00:00Z");
+            assertThat(status.at("/layers/ingest/state").asText()).isEqualTo("running");
+            assertThat(status.at("/layers/ingest/pid").asLong()).isEqualTo(up.pid());
+            List<ProcessHandle> children = up.descendants();
+            assertThat(children).as("PostgreSQL runs as a child process").isNotEmpty();
+
+            up.interrupt();
+            assertThat(up.waitFor(Duration.ofMinutes(2))).isZero();
+            assertThat(up.stdout()).contains("lambda up: stopped; everything ingested is in Kafka");
+            assertThat(up.stderr()).isEmpty();
+            assertThat(children).noneMatch(ProcessHandle::isAlive);
+        }
+
+        LambdaProcess.Result stopped = LambdaProcess.run(Map.of(), "status", "--data-dir", dataDir.toString(), "--json");
+        assertThat(stopped.exitCode()).isEqualTo(1);
+        assertThat(JSON.readTree(stopped.stdout()).at("/layers/ingest/state").asText()).isEqualTo("down");
+
+        try (LambdaProcess up = LambdaProcess.start(Map.of(), "up", "--data-dir", dataDir.toString(), "--history-days", "1", "--rate", "500")) {
+            JsonNode status = awaitHealthyAndLive();
+            // The second run continues after the log: it adds the minutes since the first stopped, not another day.
+            assertThat(status.at("/ingest/trades").asLong()).isLessThan(100_000);
+            assertThat(status.at("/topics/trades/records").asLong()).isGreaterThanOrEqualTo(recordsAfterFirstRun + status.at("/ingest/trades").asLong());
+            up.interrupt();
+            assertThat(up.waitFor(Duration.ofMinutes(2))).isZero();
+        }
+    }
+
+    @Test
+    void aSecondUpOnTheSameDataDirectoryIsRefused()
+    {
+        try (LambdaProcess up = LambdaProcess.start(Map.of(), "up", "--data-dir", dataDir.toString())) {
+            await().atMost(Duration.ofMinutes(3)).until(() -> up.stdout().contains("ingesting") || !up.isAlive());
+
+            LambdaProcess.Result second = LambdaProcess.run(Map.of(), "up", "--data-dir", dataDir.toString());
+
+            assertThat(second.exitCode()).isEqualTo(1);
+            assertThat(second.stderr()).isEqualTo("lambda: another 'lambda up' is running on data directory " + dataDir
+                    + " (see 'lambda status --data-dir " + dataDir + "')");
+            up.interrupt();
+            assertThat(up.waitFor(Duration.ofMinutes(2))).isZero();
+        }
+    }
+
+    private JsonNode awaitHealthyAndLive()
+    {
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            LambdaProcess.Result result = LambdaProcess.run(Map.of(), "status", "--data-dir", dataDir.toString(), "--json");
+            last[0] = JSON.readTree(result.stdout());
+            return result.exitCode() == 0 && last[0].at("/ingest/phase").asText().equals("live");
+        });
+        return last[0];
+    }
+}
