@@ -10,6 +10,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static java.util.Objects.requireNonNull;
 
@@ -47,6 +51,7 @@ public final class EmbeddedPostgresServer
         try {
             Files.createDirectories(dataDir);
             Files.createDirectories(binariesDir);
+            stopOrphanedServer(dataDir);
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
@@ -64,6 +69,45 @@ public final class EmbeddedPostgresServer
         catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A server left running by a process that was killed (kill -9 gives no chance to stop it) still
+     * holds the cluster; the caller owns the directory, so that server is an orphan: stop it.
+     */
+    private static void stopOrphanedServer(Path dataDir)
+            throws IOException
+    {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+        Optional<ProcessHandle> orphan = ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
+                .filter(process -> process.info().command().map(command -> command.endsWith("postgres")).orElse(false));
+        if (orphan.isEmpty()) {
+            return;
+        }
+        log.warn("Stopping PostgreSQL (pid {}) left running on {} by a process that did not stop it", pid, dataDir);
+        orphan.get().destroy();
+        try {
+            orphan.get().onExit().get(60, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping the orphaned PostgreSQL " + pid, e);
+        }
+        catch (ExecutionException | TimeoutException e) {
+            throw new IOException("the orphaned PostgreSQL (pid " + pid + ") on " + dataDir + " did not stop", e);
+        }
+    }
+
+    /** The server's main process, for supervision and tests. */
+    public long pid()
+            throws IOException
+    {
+        return Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
     }
 
     public PostgresConnection connection()

@@ -7,6 +7,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -44,6 +48,32 @@ class EmbeddedPostgresServerIT
         }
         try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDir, SharedPostgres.binariesDir(), 0)) {
             assertThat(query(postgres.connection(), "SELECT value FROM kept")).containsExactly("still here");
+        }
+    }
+
+    @Test
+    void aServerOrphanedByAKilledProcessIsStoppedAndItsDataKept(@TempDir Path dataDir)
+            throws Exception
+    {
+        Process owner = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), PostgresInAnotherJvm.class.getName(), dataDir.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        BufferedReader output = new BufferedReader(new InputStreamReader(owner.getInputStream(), StandardCharsets.UTF_8));
+        String line = output.readLine();
+        while (line != null && !line.startsWith("JDBC ")) {
+            line = output.readLine();
+        }
+        assertThat(line).as("the other JVM started PostgreSQL").isNotNull();
+        String jdbcUrl = line.substring("JDBC ".length());
+        execute(new PostgresConnection(jdbcUrl, "postgres", ""), "CREATE TABLE kept (value text); INSERT INTO kept VALUES ('committed before the kill')");
+        long orphanPid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+        owner.destroyForcibly().waitFor();
+        assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive)).as("kill -9 leaves the server running").contains(true);
+
+        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDir, SharedPostgres.binariesDir(), 0)) {
+            assertThat(ProcessHandle.of(orphanPid).filter(ProcessHandle::isAlive)).isEmpty();
+            assertThat(query(postgres.connection(), "SELECT value FROM kept")).containsExactly("committed before the kill");
         }
     }
 

@@ -78,11 +78,6 @@ final class LambdaProcess
         return process.pid();
     }
 
-    List<ProcessHandle> descendants()
-    {
-        return process.toHandle().descendants().toList();
-    }
-
     boolean isAlive()
     {
         return process.isAlive();
@@ -110,6 +105,13 @@ final class LambdaProcess
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** kill -9: no shutdown hook, no cleanup. */
+    void kill()
+    {
+        process.destroyForcibly();
+        waitFor(Duration.ofMinutes(1));
     }
 
     int waitFor(Duration timeout)
