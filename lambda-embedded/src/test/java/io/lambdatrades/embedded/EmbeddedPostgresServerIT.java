@@ -59,6 +59,24 @@ class EmbeddedPostgresServerIT
                 "-cp", System.getProperty("java.class.path"), PostgresInAnotherJvm.class.getName(), dataDir.toString())
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
+        try {
+            insertRowThroughServerOf(owner);
+        }
+        finally {
+            owner.destroyForcibly().waitFor();
+        }
+        long orphanPid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+        assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive)).as("kill -9 leaves the server running").contains(true);
+
+        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDir, SharedPostgres.binariesDir(), 0)) {
+            assertThat(ProcessHandle.of(orphanPid).filter(ProcessHandle::isAlive)).isEmpty();
+            assertThat(query(postgres.connection(), "SELECT value FROM kept")).containsExactly("committed before the kill");
+        }
+    }
+
+    private static void insertRowThroughServerOf(Process owner)
+            throws Exception
+    {
         BufferedReader output = new BufferedReader(new InputStreamReader(owner.getInputStream(), StandardCharsets.UTF_8));
         String line = output.readLine();
         while (line != null && !line.startsWith("JDBC ")) {
@@ -67,14 +85,6 @@ class EmbeddedPostgresServerIT
         assertThat(line).as("the other JVM started PostgreSQL").isNotNull();
         String jdbcUrl = line.substring("JDBC ".length());
         execute(new PostgresConnection(jdbcUrl, "postgres", ""), "CREATE TABLE kept (value text); INSERT INTO kept VALUES ('committed before the kill')");
-        long orphanPid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
-        owner.destroyForcibly().waitFor();
-        assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive)).as("kill -9 leaves the server running").contains(true);
-
-        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDir, SharedPostgres.binariesDir(), 0)) {
-            assertThat(ProcessHandle.of(orphanPid).filter(ProcessHandle::isAlive)).isEmpty();
-            assertThat(query(postgres.connection(), "SELECT value FROM kept")).containsExactly("committed before the kill");
-        }
     }
 
     private static List<String> tables(PostgresConnection connection)
