@@ -5,11 +5,14 @@ import org.apache.avro.generic.GenericArray;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,28 +23,45 @@ import java.util.List;
  */
 public final class TradeCodec
 {
-    private final BinaryMessageEncoder<GenericRecord> encoder = new BinaryMessageEncoder<>(GenericData.get(), TradeSchema.SCHEMA);
-    private final BinaryMessageDecoder<GenericRecord> decoder = new BinaryMessageDecoder<>(GenericData.get(), TradeSchema.SCHEMA);
+    private static final byte[] HEADER = header();
 
+    private final BinaryMessageDecoder<GenericRecord> decoder = new BinaryMessageDecoder<>(GenericData.get(), TradeSchema.SCHEMA);
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(128);
+    private BinaryEncoder encoder;
+
+    /** Writes the fields in schema order straight to Avro's encoder: no GenericRecord, one copy. */
     public byte[] encode(Trade trade)
     {
-        GenericRecord record = new GenericData.Record(TradeSchema.SCHEMA);
-        record.put(0, trade.symbol());
-        record.put(1, trade.price());
-        record.put(2, trade.volume());
-        record.put(3, trade.ts());
-        record.put(4, trade.conditions());
-        record.put(5, trade.source());
-        record.put(6, trade.ingestTs());
+        buffer.reset();
+        buffer.writeBytes(HEADER);
+        encoder = EncoderFactory.get().directBinaryEncoder(buffer, encoder);
         try {
-            ByteBuffer buffer = encoder.encode(record);
-            byte[] bytes = new byte[buffer.remaining()];
-            buffer.get(bytes);
-            return bytes;
+            encoder.writeString(trade.symbol());
+            encoder.writeDouble(trade.price());
+            encoder.writeDouble(trade.volume());
+            encoder.writeLong(trade.ts());
+            encoder.writeArrayStart();
+            encoder.setItemCount(trade.conditions().size());
+            for (String condition : trade.conditions()) {
+                encoder.startItem();
+                encoder.writeString(condition);
+            }
+            encoder.writeArrayEnd();
+            encoder.writeString(trade.source());
+            encoder.writeLong(trade.ingestTs());
+            encoder.flush();
         }
         catch (IOException e) {
             throw new UncheckedIOException("cannot encode trade of " + trade.symbol(), e);
         }
+        return buffer.toByteArray();
+    }
+
+    private static byte[] header()
+    {
+        ByteBuffer header = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
+        header.put((byte) 0xC3).put((byte) 0x01).putLong(TradeSchema.FINGERPRINT);
+        return header.array();
     }
 
     /**

@@ -2,9 +2,11 @@ package io.lambdatrades.common;
 
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.message.BinaryMessageEncoder;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -73,6 +75,26 @@ class TradeCodecTest
         assertThat(record.get("price")).isEqualTo(374.52);
         assertThat(record.get("ts")).isEqualTo(1703624240900L);
         assertThat(record.get("ingest_ts")).isEqualTo(1703624241000L);
+    }
+
+    @Test
+    void encodingEqualsAvrosOwnSingleObjectEncoder()
+            throws IOException
+    {
+        Trade trade = new Trade("OANDA:EUR_USD", 1.0834, 0, 1703624240900L, List.of("a", "b"), "simulate", 1703624241000L);
+        GenericRecord record = new GenericData.Record(TradeSchema.SCHEMA);
+        record.put("symbol", trade.symbol());
+        record.put("price", trade.price());
+        record.put("volume", trade.volume());
+        record.put("ts", trade.ts());
+        record.put("conditions", trade.conditions());
+        record.put("source", trade.source());
+        record.put("ingest_ts", trade.ingestTs());
+        ByteBuffer avro = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), TradeSchema.SCHEMA).encode(record);
+        byte[] expected = new byte[avro.remaining()];
+        avro.get(expected);
+
+        assertThat(codec.encode(trade)).isEqualTo(expected);
     }
 
     @Test

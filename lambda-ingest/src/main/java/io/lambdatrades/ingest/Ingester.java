@@ -41,16 +41,7 @@ public final class Ingester
             feed.run(new Listener());
         }
         finally {
-            // Clear the interrupt for the flush, which would otherwise abort; restore it afterwards.
-            boolean interrupted = Thread.interrupted();
-            try {
-                producer.flush();
-            }
-            finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            Interrupts.runUninterrupted(producer::flush);
             log.info("Ingestion from {} stopped; every trade sent is in Kafka", feed.name());
         }
     }

@@ -120,14 +120,6 @@ public final class TradeProducer
     @Override
     public void close()
     {
-        boolean interrupted = Thread.interrupted();
-        try {
-            producer.close();
-        }
-        finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Interrupts.runUninterrupted(producer::close);
     }
 }

@@ -9,7 +9,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import sun.misc.Signal;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -44,8 +43,7 @@ final class IngestCommand
         Console console = new Console(System.out, System.console() != null);
         ProgressReporter progress = new ProgressReporter(layer, config.ingest().source(), console);
         Thread main = Thread.currentThread();
-        Signal.handle(new Signal("INT"), signal -> main.interrupt());
-        Signal.handle(new Signal("TERM"), signal -> main.interrupt());
+        StopSignals.onStop(main::interrupt);
         console.line("lambda ingest: " + config.ingest().source() + " -> " + bootstrapServers + " topic " + config.kafka().topic());
         layer.start();
         try {

@@ -4,7 +4,6 @@ import io.lambdatrades.common.config.DataDirectory;
 import io.lambdatrades.common.config.LambdaConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import sun.misc.Signal;
 
 import java.util.concurrent.Callable;
 
@@ -28,17 +27,12 @@ final class UpCommand
         Logging.configure(config.dataDir().resolve("logs"), common.verbose);
         Console console = new Console(System.out, System.console() != null);
         LambdaSystem system = LambdaSystem.start(config, console);
-        // Ctrl-C and SIGTERM end with an orderly stop and exit code 0; other exits still stop through the hook.
-        Signal.handle(new Signal("INT"), signal -> stopInBackground(system));
-        Signal.handle(new Signal("TERM"), signal -> stopInBackground(system));
+        // A signal handler must not block: the stop runs on a thread of its own.
+        StopSignals.onStop(() -> new Thread(system::close, "lambda-stop").start());
+        // Any other way out of the JVM still stops the system in order.
         Runtime.getRuntime().addShutdownHook(new Thread(system::close, "lambda-shutdown"));
         system.awaitClosed();
         console.line("lambda up: stopped; everything ingested is in Kafka");
         return 0;
-    }
-
-    private static void stopInBackground(LambdaSystem system)
-    {
-        new Thread(system::close, "lambda-stop").start();
     }
 }
