@@ -1,7 +1,11 @@
 package io.lambdatrades.ingest;
 
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 
 /** Counters of one ingester, read by the progress line and by {@code status}. */
 public final class IngestMetrics
@@ -10,12 +14,20 @@ public final class IngestMetrics
     private final LongAdder acknowledged = new LongAdder();
     private final LongAdder deadLetters = new LongAdder();
     private final LongAdder failed = new LongAdder();
+    private final LongAdder frames = new LongAdder();
+    private final LongAdder pings = new LongAdder();
+    private final LongAdder unknownMessages = new LongAdder();
+    private final LongAdder reconnects = new LongAdder();
     private final AtomicLong lastTradeTs = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong lastFrameAt = new AtomicLong(Long.MIN_VALUE);
+    private final Map<String, Long> lastTradeTsBySymbol = new ConcurrentHashMap<>();
+    private volatile IntSupplier bufferedFrames = () -> 0;
 
-    void recordSent(long tradeTs)
+    void recordSent(String symbol, long tradeTs)
     {
         sent.increment();
         lastTradeTs.accumulateAndGet(tradeTs, Math::max);
+        lastTradeTsBySymbol.merge(symbol, tradeTs, Math::max);
     }
 
     void recordAcknowledged()
@@ -33,14 +45,61 @@ public final class IngestMetrics
         failed.increment();
     }
 
+    void recordFrame(long receivedAt)
+    {
+        frames.increment();
+        lastFrameAt.set(receivedAt);
+    }
+
+    void recordPing()
+    {
+        pings.increment();
+    }
+
+    void recordUnknownMessage()
+    {
+        unknownMessages.increment();
+    }
+
+    void recordReconnect()
+    {
+        reconnects.increment();
+    }
+
+    /** The feed's buffer, shown on the progress line. */
+    void bufferedFrames(IntSupplier supplier)
+    {
+        bufferedFrames = supplier;
+    }
+
     public Snapshot snapshot()
     {
-        return new Snapshot(sent.sum(), acknowledged.sum(), deadLetters.sum(), failed.sum(), lastTradeTs.get());
+        return new Snapshot(sent.sum(), acknowledged.sum(), deadLetters.sum(), failed.sum(), lastTradeTs.get(),
+                frames.sum(), pings.sum(), unknownMessages.sum(), reconnects.sum(), lastFrameAt.get(), bufferedFrames.getAsInt());
+    }
+
+    /** Newest trade time per symbol: a symbol that stays silent shows here. */
+    public Map<String, Long> lastTradeTsBySymbol()
+    {
+        return new TreeMap<>(lastTradeTsBySymbol);
     }
 
     /**
      * @param acknowledged trades Kafka confirmed (acks=all)
      * @param lastTradeTs newest trade time sent, or Long.MIN_VALUE before the first
+     * @param frames feed frames received (WebSocket messages, replayed lines); 0 for the simulator
+     * @param lastFrameAt epoch ms of the last frame, or Long.MIN_VALUE
      */
-    public record Snapshot(long sent, long acknowledged, long deadLetters, long failed, long lastTradeTs) {}
+    public record Snapshot(
+            long sent,
+            long acknowledged,
+            long deadLetters,
+            long failed,
+            long lastTradeTs,
+            long frames,
+            long pings,
+            long unknownMessages,
+            long reconnects,
+            long lastFrameAt,
+            int bufferedFrames) {}
 }

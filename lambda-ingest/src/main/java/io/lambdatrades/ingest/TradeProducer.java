@@ -21,7 +21,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * Writes trades (key = symbol, value = single-object Avro) and dead letters to Kafka with the
  * production settings: idempotent, acks=all, lz4. A full send buffer blocks the caller, so a slow
- * Kafka slows the feed instead of dropping trades. The first failed send is kept and fails the next
+ * or stopped Kafka pauses the feed instead of dropping trades. The first failed send is kept and fails the next
  * send or flush: nothing fails silently. Not thread safe (one codec).
  */
 public final class TradeProducer
@@ -67,6 +67,10 @@ public final class TradeProducer
         settings.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         settings.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
         settings.put(ProducerConfig.CLIENT_ID_CONFIG, "lambda-ingest");
+        // Kafka down: send() waits for room and records wait for the broker, however long it takes,
+        // so the feed pauses instead of trades expiring. Stopping interrupts the wait.
+        settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.MAX_VALUE);
+        settings.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
         return settings;
     }
 
@@ -80,7 +84,7 @@ public final class TradeProducer
         catch (KafkaException e) {
             throw new KafkaUnavailableException("cannot send a trade of " + trade.symbol() + " to topic '" + topic + "': " + e.getMessage(), e);
         }
-        metrics.recordSent(trade.ts());
+        metrics.recordSent(trade.symbol(), trade.ts());
     }
 
     public void send(DeadLetter deadLetter)

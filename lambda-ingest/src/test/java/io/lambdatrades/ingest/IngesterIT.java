@@ -122,7 +122,7 @@ class IngesterIT
         assertThat(deadLetters).extracting(DeadLetter::source).containsOnly("replay");
         assertThat(new String(deadLetters.get(1).raw(), StandardCharsets.UTF_8)).isEqualTo("{not json");
         assertThat(new String(deadLetters.get(0).raw(), StandardCharsets.UTF_8)).contains("\"price\":-3.0");
-        assertThat(metrics.snapshot()).isEqualTo(new IngestMetrics.Snapshot(1, 1, 3, 0, ts));
+        assertThat(metrics.snapshot()).isEqualTo(new IngestMetrics.Snapshot(1, 1, 3, 0, ts, 0, 0, 0, 0, Long.MIN_VALUE, 0));
     }
 
     private void stopAtLive(SimulatedFeed.FeedPhase phase)

@@ -39,15 +39,17 @@ final class IngestCommand
             new TradeTopics(config.kafka().topic(), config.kafka().deadLetterTopic(), config.kafka().partitions(), config.kafka().retention().toMillis())
                     .ensure(admin, Duration.ofSeconds(60));
         }
-        IngestLayer layer = new IngestLayer(new IngestPipeline(config.ingest(), bootstrapServers, config.kafka().topic(), config.kafka().deadLetterTopic(), new IngestMetrics(), Clock.systemUTC()));
+        IngestPipeline pipeline = new IngestPipeline(config.ingest(), bootstrapServers, config.kafka().topic(), config.kafka().deadLetterTopic(),
+                new IngestMetrics(), Clock.systemUTC(), System.getenv());
+        Thread main = Thread.currentThread();
+        IngestLayer layer = new IngestLayer(pipeline, refusal -> main.interrupt());
         Console console = new Console(System.out, System.console() != null);
         ProgressReporter progress = new ProgressReporter(layer, config.ingest().source(), console);
-        Thread main = Thread.currentThread();
         StopSignals.onStop(main::interrupt);
         console.line("lambda ingest: " + config.ingest().source() + " -> " + bootstrapServers + " topic " + config.kafka().topic());
         layer.start();
         try {
-            while (!"stopped".equals(layer.state())) {
+            while (layer.isRunning()) {
                 Thread.sleep(1_000);
                 progress.tick();
             }
@@ -56,6 +58,9 @@ final class IngestCommand
             // Ctrl-C: stop below.
         }
         layer.close();
+        if ("failed".equals(layer.state())) {
+            throw new IllegalStateException(layer.lastError());
+        }
         console.line("lambda ingest: stopped; everything ingested is in Kafka");
         return 0;
     }

@@ -1,5 +1,7 @@
 package io.lambdatrades.launcher;
 
+import io.lambdatrades.common.Backoff;
+import io.lambdatrades.ingest.FeedRefusedException;
 import io.lambdatrades.ingest.IngestMetrics;
 import io.lambdatrades.ingest.IngestPipeline;
 import org.slf4j.Logger;
@@ -9,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -30,10 +33,15 @@ final class IngestLayer
     private final AtomicReference<String> state = new AtomicReference<>("starting");
     private final AtomicReference<String> lastError = new AtomicReference<>("");
     private final AtomicLong restarts = new AtomicLong();
+    private final Consumer<RuntimeException> onRefused;
 
-    IngestLayer(IngestPipeline pipeline)
+    /**
+     * @param onRefused told when the feed refuses us for good (a bad token): no restart can help
+     */
+    IngestLayer(IngestPipeline pipeline, Consumer<RuntimeException> onRefused)
     {
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
+        this.onRefused = requireNonNull(onRefused, "onRefused is null");
         this.thread = new Thread(this::superviseRun, "lambda-ingest");
     }
 
@@ -50,10 +58,17 @@ final class IngestLayer
                 state.set("running");
                 pipeline.run();
                 if (!Thread.currentThread().isInterrupted()) {
-                    state.set("stopped");
-                    log.info("The feed ended");
+                    state.set("finished");
+                    log.info("The feed ended; everything it gave is in Kafka");
                     return;
                 }
+            }
+            catch (FeedRefusedException e) {
+                lastError.set(OneLineErrors.oneLine(e));
+                state.set("failed");
+                log.error("{}", lastError.get());
+                onRefused.accept(e);
+                return;
             }
             catch (RuntimeException e) {
                 if (System.nanoTime() - started > HEALTHY_RUN.toNanos()) {
@@ -78,6 +93,15 @@ final class IngestLayer
     String state()
     {
         return state.get();
+    }
+
+    /** Running or about to run again: not stopped, finished or failed. */
+    boolean isRunning()
+    {
+        return switch (state.get()) {
+            case "stopped", "finished", "failed" -> false;
+            default -> true;
+        };
     }
 
     String lastError()

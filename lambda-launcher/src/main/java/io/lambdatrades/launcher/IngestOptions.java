@@ -11,8 +11,17 @@ import java.util.Map;
 /** Options that choose and shape the trade feed, shared by {@code up} and {@code ingest}. */
 final class IngestOptions
 {
-    @Option(names = "--source", paramLabel = "SOURCE", description = "Trade source: simulate (ingest.source).")
+    @Option(names = "--source", paramLabel = "SOURCE", description = "Trade source: simulate, finnhub or replay (ingest.source).")
     String source;
+
+    @Option(names = "--finnhub-url", paramLabel = "URL", description = "Finnhub's feed (finnhub.url, default wss://ws.finnhub.io); the token comes from FINNHUB_TOKEN.")
+    String finnhubUrl;
+
+    @Option(names = "--replay", paramLabel = "FILE", description = "Recording to replay with --source replay (replay.file).")
+    String replay;
+
+    @Option(names = "--speed", paramLabel = "1|10|max", description = "Replay pace (replay.speed, default 1: the original).")
+    String speed;
 
     @Option(names = "--symbols", paramLabel = "A,B", description = "Symbols, comma-separated (ingest.symbols; default: the simulated market's 14).")
     String symbols;
@@ -30,6 +39,9 @@ final class IngestOptions
     {
         Map<String, Origin> overrides = new LinkedHashMap<>();
         put(overrides, Settings.INGEST_SOURCE, source, "--source");
+        put(overrides, Settings.FINNHUB_URL, finnhubUrl, "--finnhub-url");
+        put(overrides, Settings.REPLAY_FILE, replay, "--replay");
+        put(overrides, Settings.REPLAY_SPEED, speed, "--speed");
         put(overrides, Settings.INGEST_SYMBOLS, symbols, "--symbols");
         put(overrides, Settings.INGEST_RATE, rate, "--rate");
         put(overrides, Settings.INGEST_HISTORY_DAYS, historyDays, "--history-days");

@@ -52,6 +52,7 @@ final class LambdaSystem
     private IngestLayer ingest;
     private ProgressReporter progress;
     private boolean closing;
+    private volatile RuntimeException failure;
 
     private LambdaSystem(LambdaConfig config)
     {
@@ -104,12 +105,15 @@ final class LambdaSystem
         }
         console.line(String.format("  %-10s %s, %s", "topics", config.kafka().topic(), config.kafka().deadLetterTopic()));
 
-        IngestPipeline pipeline = new IngestPipeline(config.ingest(), bootstrapServers, config.kafka().topic(), config.kafka().deadLetterTopic(), new IngestMetrics(), Clock.systemUTC());
-        ingest = new IngestLayer(pipeline);
+        IngestPipeline pipeline = new IngestPipeline(config.ingest(), bootstrapServers, config.kafka().topic(), config.kafka().deadLetterTopic(),
+                new IngestMetrics(), Clock.systemUTC(), System.getenv());
+        ingest = new IngestLayer(pipeline, refusal -> {
+            failure = refusal;
+            new Thread(this::close, "lambda-stop").start();
+        });
         resources.push(ingest);
         ingest.start();
-        console.line(String.format("  %-10s %s, %s symbols, %s trades/s live, %d days of history", "ingest", config.ingest().source(),
-                config.ingest().symbols().isEmpty() ? "14 default" : config.ingest().symbols().size(), trim(config.ingest().rate()), config.ingest().historyDays()));
+        console.line(String.format("  %-10s %s", "ingest", describeSource()));
         console.line(String.format("  %-10s %s", "runtime", runtimeFile.path()));
         console.line(String.format("  %-10s %s", "logs", config.dataDir().resolve("logs").resolve("lambda.log")));
         console.line("Ctrl-C stops everything.");
@@ -146,11 +150,18 @@ final class LambdaSystem
                 ingestStatus));
     }
 
-    /** Blocks until {@link #close()} has finished, from whichever thread called it. */
+    /**
+     * Blocks until {@link #close()} has finished, from whichever thread called it.
+     *
+     * @throws RuntimeException what made the system stop by itself, if anything did
+     */
     void awaitClosed()
             throws InterruptedException
     {
         closed.await();
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     /** Stops the layers, then Kafka, then PostgreSQL; safe to call more than once and from a signal handler. */
@@ -185,6 +196,18 @@ final class LambdaSystem
         finally {
             closed.countDown();
         }
+    }
+
+    private String describeSource()
+    {
+        var ingestConfig = config.ingest();
+        return switch (ingestConfig.source()) {
+            case "finnhub" -> "finnhub " + ingestConfig.finnhub().url() + ", " + ingestConfig.symbols().size() + " symbols";
+            case "replay" -> "replay of " + ingestConfig.replay().file().orElseThrow() + " at "
+                    + (Double.isInfinite(ingestConfig.replay().speed()) ? "max" : trim(ingestConfig.replay().speed()) + "x") + " speed";
+            default -> "simulate, " + (ingestConfig.symbols().isEmpty() ? "14 default" : ingestConfig.symbols().size()) + " symbols, "
+                    + trim(ingestConfig.rate()) + " trades/s live, " + ingestConfig.historyDays() + " days of history";
+        };
     }
 
     private static String trim(double value)

@@ -69,10 +69,11 @@ final class StatusProbe
         }
         SystemStatus.Ingest ingest = runtime.filter(state -> upAlive).map(state -> ingest(state.ingest())).orElse(null);
         SystemStatus.Layer ingestLayer = layers.get("ingest");
-        if (upAlive && !"running".equals(ingestLayer.state())) {
+        boolean ingestHealthy = "running".equals(ingestLayer.state()) || "finished".equals(ingestLayer.state());
+        if (upAlive && !ingestHealthy) {
             problems.add("the ingester is " + ingestLayer.state() + (ingestLayer.detail() == null ? "" : ": " + ingestLayer.detail()));
         }
-        boolean healthy = "up".equals(kafka.state()) && "up".equals(postgres.service().state()) && "running".equals(ingestLayer.state());
+        boolean healthy = "up".equals(kafka.state()) && "up".equals(postgres.service().state()) && ingestHealthy;
         return new SystemStatus(healthy, config.dataDir().toString(), kafka, postgres.service(), topics, new SystemStatus.Batch(postgres.cutoff()), layers, ingest, problems);
     }
 

@@ -24,11 +24,15 @@ public record LambdaConfig(Path dataDir, KafkaConfig kafka, PostgresConfig postg
     public static LambdaConfig load(Optional<Path> file, Map<String, String> environment, Map<String, ConfigLoader.Origin> commandLine)
     {
         ConfigValues values = new ConfigLoader(Settings.ALL).load(file, environment, commandLine);
+        IngestConfig ingest = IngestConfig.from(values);
+        if (!ingest.sourceProblems().isEmpty()) {
+            throw new ConfigException(ingest.sourceProblems());
+        }
         return new LambdaConfig(
                 values.get(Settings.DATA_DIR).toAbsolutePath().normalize(),
                 KafkaConfig.from(values),
                 PostgresConfig.from(values),
-                IngestConfig.from(values),
+                ingest,
                 values.describe());
     }
 }

@@ -1,17 +1,22 @@
 package io.lambdatrades.common.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import static io.lambdatrades.common.config.ValueParsers.anyLong;
 import static io.lambdatrades.common.config.ValueParsers.commaList;
 import static io.lambdatrades.common.config.ValueParsers.intAtLeast;
 import static io.lambdatrades.common.config.ValueParsers.nonEmptyString;
 import static io.lambdatrades.common.config.ValueParsers.oneOf;
+import static io.lambdatrades.common.config.ValueParsers.optionalPath;
 import static io.lambdatrades.common.config.ValueParsers.path;
 import static io.lambdatrades.common.config.ValueParsers.port;
 import static io.lambdatrades.common.config.ValueParsers.positiveDouble;
+import static io.lambdatrades.common.config.ValueParsers.speed;
 import static io.lambdatrades.common.config.ValueParsers.string;
+import static io.lambdatrades.common.config.ValueParsers.webSocketUrl;
 
 /** Every configuration key of the system, declared once. */
 public final class Settings
@@ -44,7 +49,7 @@ public final class Settings
             "Port of the embedded PostgreSQL server; 0 picks a free port", port());
 
     public static final Setting<String> INGEST_SOURCE = Setting.of("ingest.source", "simulate",
-            "Where trades come from", oneOf("simulate"));
+            "Where trades come from: simulate, finnhub or replay", oneOf("simulate", "finnhub", "replay"));
     public static final Setting<List<String>> INGEST_SYMBOLS = Setting.of("ingest.symbols", "",
             "Symbols to ingest, comma-separated; empty is the simulator's default market", commaList());
     public static final Setting<Double> INGEST_RATE = Setting.of("ingest.rate", "200",
@@ -53,6 +58,23 @@ public final class Settings
             "Days of past simulated trades written before going live", intAtLeast(0));
     public static final Setting<Double> INGEST_HISTORY_RATE = Setting.of("ingest.history.rate", "20",
             "Density of simulated history, trades per simulated second", positiveDouble());
+    public static final Setting<Integer> INGEST_BUFFER_FRAMES = Setting.of("ingest.buffer.frames", "10000",
+            "Feed frames held while Kafka is slow; when full, reading from the feed pauses", intAtLeast(1));
+
+    public static final Setting<URI> FINNHUB_URL = Setting.of("finnhub.url", "wss://ws.finnhub.io",
+            "Finnhub's trade feed; the token is added as ?token=", webSocketUrl());
+    public static final Setting<Optional<Path>> FINNHUB_TOKEN_FILE = Setting.of("finnhub.token.file", "",
+            "File holding the Finnhub API token, when FINNHUB_TOKEN is not set", optionalPath());
+    public static final Setting<Integer> FINNHUB_MAX_SYMBOLS = Setting.of("finnhub.max.symbols", "50",
+            "Symbols one Finnhub connection may subscribe to (free keys: about 50)", intAtLeast(1));
+    public static final Setting<Integer> FINNHUB_STALE_AFTER_SECONDS = Setting.of("finnhub.stale.after.seconds", "90",
+            "Reconnect when no frame at all (pings included) came for this long", intAtLeast(1));
+
+    public static final Setting<Optional<Path>> REPLAY_FILE = Setting.of("replay.file", "",
+            "Recording to replay: lambda record's NDJSON, or raw Finnhub frames one per line", optionalPath());
+    public static final Setting<Double> REPLAY_SPEED = Setting.of("replay.speed", "1",
+            "Replay pace: 1 the original, 10 ten times faster, max as fast as Kafka takes it", speed());
+
     public static final Setting<Long> SIMULATE_SEED = Setting.of("simulate.seed", "42",
             "Seed of the simulated market: one seed, one market", anyLong());
 
@@ -60,7 +82,10 @@ public final class Settings
             DATA_DIR,
             KAFKA_BOOTSTRAP_SERVERS, KAFKA_PORT, KAFKA_CONTROLLER_PORT, KAFKA_TOPIC, KAFKA_DLQ_TOPIC, KAFKA_PARTITIONS, KAFKA_RETENTION_HOURS,
             POSTGRES_JDBC_URL, POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_PORT,
-            INGEST_SOURCE, INGEST_SYMBOLS, INGEST_RATE, INGEST_HISTORY_DAYS, INGEST_HISTORY_RATE, SIMULATE_SEED);
+            INGEST_SOURCE, INGEST_SYMBOLS, INGEST_RATE, INGEST_HISTORY_DAYS, INGEST_HISTORY_RATE, INGEST_BUFFER_FRAMES,
+            FINNHUB_URL, FINNHUB_TOKEN_FILE, FINNHUB_MAX_SYMBOLS, FINNHUB_STALE_AFTER_SECONDS,
+            REPLAY_FILE, REPLAY_SPEED,
+            SIMULATE_SEED);
 
     /** Variables with the LAMBDA_ prefix that are not settings and so are not refused as unknown. */
     public static final List<String> OTHER_ENV = List.of("LAMBDA_ADMIN_TOKEN", "LAMBDA_JAVA_OPTS", "LAMBDA_HOME");

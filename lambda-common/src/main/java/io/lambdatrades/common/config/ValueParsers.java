@@ -1,10 +1,13 @@
 package io.lambdatrades.common.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** The parsers settings are declared with; each failure message says what a good value looks like. */
 public final class ValueParsers
@@ -115,6 +118,49 @@ public final class ValueParsers
             }
             return items;
         };
+    }
+
+    /** A WebSocket URL: ws:// or wss://. */
+    public static ValueParser<URI> webSocketUrl()
+    {
+        return text -> {
+            try {
+                URI uri = new URI(text.trim());
+                if (!"ws".equals(uri.getScheme()) && !"wss".equals(uri.getScheme()) || uri.getHost() == null) {
+                    throw new IllegalArgumentException("must be a ws:// or wss:// URL");
+                }
+                return uri;
+            }
+            catch (URISyntaxException e) {
+                throw new IllegalArgumentException("must be a ws:// or wss:// URL");
+            }
+        };
+    }
+
+    /** A replay speed: a factor > 0, or "max" for as fast as Kafka takes it (infinity). */
+    public static ValueParser<Double> speed()
+    {
+        return text -> {
+            if ("max".equalsIgnoreCase(text.trim())) {
+                return Double.POSITIVE_INFINITY;
+            }
+            try {
+                double value = Double.parseDouble(text.trim());
+                if (Double.isFinite(value) && value > 0) {
+                    return value;
+                }
+            }
+            catch (NumberFormatException e) {
+                // Reported below.
+            }
+            throw new IllegalArgumentException("must be a factor > 0 (1 is the original pace) or max");
+        };
+    }
+
+    /** A path that may be empty (not set). */
+    public static ValueParser<Optional<Path>> optionalPath()
+    {
+        return text -> text.isBlank() ? Optional.empty() : Optional.of(path().parse(text));
     }
 
     public static ValueParser<Path> path()

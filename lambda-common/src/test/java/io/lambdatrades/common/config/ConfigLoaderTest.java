@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +28,9 @@ class ConfigLoaderTest
         assertThat(config.dataDir()).isEqualTo(Path.of("data").toAbsolutePath());
         assertThat(config.kafka()).isEqualTo(new KafkaConfig(Optional.empty(), 0, 0, "trades", "trades.dlq", 3, Duration.ofHours(168)));
         assertThat(config.postgres()).isEqualTo(new PostgresConfig(Optional.empty(), "postgres", "", 0));
-        assertThat(config.ingest()).isEqualTo(new IngestConfig("simulate", List.of(), 200, 0, 20, 42));
+        assertThat(config.ingest()).isEqualTo(new IngestConfig("simulate", List.of(), 200, 0, 20, 42, 10_000,
+                new FinnhubConfig(URI.create("wss://ws.finnhub.io"), Optional.empty(), 50, Duration.ofSeconds(90)),
+                new ReplayConfig(Optional.empty(), 1)));
     }
 
     @Test
@@ -52,12 +55,21 @@ class ConfigLoaderTest
                   password: s3cret
                   port: 15432
                 ingest:
-                  source: simulate
+                  source: finnhub
                   symbols: [AAPL, "BINANCE:BTCUSDT"]
                   rate: 5000
                   history:
                     days: 3
                     rate: 50.5
+                  buffer.frames: 500
+                finnhub:
+                  url: ws://127.0.0.1:9999/feed
+                  token.file: /run/secrets/finnhub
+                  max.symbols: 2
+                  stale.after.seconds: 30
+                replay:
+                  file: /tmp/rec.ndjson
+                  speed: max
                 simulate.seed: 7
                 """);
 
@@ -66,7 +78,9 @@ class ConfigLoaderTest
         assertThat(config.dataDir()).isEqualTo(Path.of("/srv/lambda"));
         assertThat(config.kafka()).isEqualTo(new KafkaConfig(Optional.of("broker-1:9092,broker-2:9092"), 19092, 19093, "market", "market.dlq", 6, Duration.ofHours(24)));
         assertThat(config.postgres()).isEqualTo(new PostgresConfig(Optional.of("jdbc:postgresql://db:5432/lambda"), "lambda", "s3cret", 15432));
-        assertThat(config.ingest()).isEqualTo(new IngestConfig("simulate", List.of("AAPL", "BINANCE:BTCUSDT"), 5000, 3, 50.5, 7));
+        assertThat(config.ingest()).isEqualTo(new IngestConfig("finnhub", List.of("AAPL", "BINANCE:BTCUSDT"), 5000, 3, 50.5, 7, 500,
+                new FinnhubConfig(URI.create("ws://127.0.0.1:9999/feed"), Optional.of(Path.of("/run/secrets/finnhub")), 2, Duration.ofSeconds(30)),
+                new ReplayConfig(Optional.of(Path.of("/tmp/rec.ndjson")), Double.POSITIVE_INFINITY)));
     }
 
     @Test
@@ -138,8 +152,33 @@ class ConfigLoaderTest
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
                         "kafka.port: must be a port number from 0 (any free port) to 65535, was '70000' (from LAMBDA_KAFKA_PORT)",
                         "kafka.partitions: must be an integer >= 1, was 'many' (from config.yaml)",
-                        "ingest.source: must be one of simulate, was 'bloomberg' (from LAMBDA_INGEST_SOURCE)",
+                        "ingest.source: must be one of simulate, finnhub, replay, was 'bloomberg' (from LAMBDA_INGEST_SOURCE)",
                         "ingest.rate: must be a number > 0, was '-5' (from config.yaml)"));
+    }
+
+    @Test
+    void theFinnhubSourceNeedsSymbolsWithinTheLimit()
+    {
+        assertThatThrownBy(() -> load(Optional.empty(), Map.of("LAMBDA_INGEST_SOURCE", "finnhub"), Map.of()))
+                .hasMessage("ingest.symbols: not set: Finnhub needs the symbols to subscribe to (--symbols A,B)");
+        assertThatThrownBy(() -> load(Optional.empty(), Map.of("LAMBDA_INGEST_SOURCE", "finnhub", "LAMBDA_INGEST_SYMBOLS", "A,B,C", "LAMBDA_FINNHUB_MAX_SYMBOLS", "2"), Map.of()))
+                .hasMessage("ingest.symbols: 3 symbols, more than one Finnhub connection takes (finnhub.max.symbols = 2)");
+    }
+
+    @Test
+    void theReplaySourceNeedsARecording()
+    {
+        assertThatThrownBy(() -> load(Optional.empty(), Map.of("LAMBDA_INGEST_SOURCE", "replay"), Map.of()))
+                .hasMessage("replay.file: not set: the replay source needs a recording (--replay FILE)");
+    }
+
+    @Test
+    void urlsAndSpeedsAreChecked()
+    {
+        assertThatThrownBy(() -> load(Optional.empty(), Map.of("LAMBDA_FINNHUB_URL", "https://finnhub.io", "LAMBDA_REPLAY_SPEED", "0"), Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "finnhub.url: must be a ws:// or wss:// URL, was 'https://finnhub.io' (from LAMBDA_FINNHUB_URL)",
+                        "replay.speed: must be a factor > 0 (1 is the original pace) or max, was '0' (from LAMBDA_REPLAY_SPEED)"));
     }
 
     @Test
