@@ -64,11 +64,11 @@ public final class FinnhubFrameParser
         return e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr();
     }
 
-    /** Jackson's message without the parenthesised source excerpt it appends. */
+    /** Jackson's message on one line, without the source excerpt it may append. */
     private static String firstClause(String message)
     {
-        int parenthesis = message.indexOf(" (");
-        return (parenthesis < 0 ? message : message.substring(0, parenthesis)).replaceAll("\\s+", " ");
+        int excerpt = message.indexOf(" (start marker at");
+        return (excerpt < 0 ? message : message.substring(0, excerpt)).replaceAll("\\s+", " ").trim();
     }
 
     private FinnhubFrame trades(JsonNode root, String text, long receivedAt)

@@ -20,7 +20,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +40,7 @@ class FinnhubFeedIT
 {
     private static final String TOKEN = "sk-test-5e3c2b1a9d";
     private static final List<String> SYMBOLS = List.of("AAPL", "BINANCE:BTCUSDT", "OANDA:EUR_USD");
+    private static final int BUFFER_FRAMES = 8;
 
     @Test
     void everyValidTradeLandsOnceInOrderAcrossDropsAndEveryBadOneInTheDeadLetters(EmbeddedKafka kafka)
@@ -81,6 +84,38 @@ class FinnhubFeedIT
         assertThat(bySymbol(readTrades(kafka, topic))).isEqualTo(bySymbol(expected));
         assertThat(readDeadLetters(kafka, topic)).extracting(DeadLetter::reason).containsExactlyInAnyOrder(
                 "price must be finite and > 0, was -3.0", "symbol is empty", "price (p) is missing", "malformed JSON at column 31: Unexpected end-of-input: expected close marker for Object");
+    }
+
+    @Test
+    void whileKafkaIsDownTradesWaitInBoundedBuffersAndAllArriveWhenItIsBack(@TempDir Path logDir)
+            throws Exception
+    {
+        List<Trade> expected = new ArrayList<>();
+        EmbeddedKafka kafka = EmbeddedKafka.start(logDir, 0, 0);
+        int port = kafka.port();
+        int controllerPort = kafka.controllerPort();
+        String topic = createTopics(kafka, "finnhub-outage");
+        try (FinnhubProtocolServer server = FinnhubProtocolServer.start(TOKEN, 50, TokenRefusal.HTTP_401);
+                RunningFeed feed = RunningFeed.start(kafka, topic, server, SYMBOLS, Duration.ofSeconds(600))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> !server.connections().isEmpty() && server.current().subscriptions().equals(SYMBOLS));
+            server.current().send(trades(expected, "AAPL", 10, 0));
+            await().atMost(Duration.ofSeconds(30)).until(() -> feed.metrics().snapshot().acknowledged() == expected.size());
+
+            kafka.close();
+            for (int frame = 0; frame < 30; frame++) {
+                server.current().send(trades(expected, SYMBOLS.get(frame % SYMBOLS.size()), 100, 10_000L * (frame + 1)));
+                assertThat(feed.metrics().snapshot().bufferedFrames()).isLessThanOrEqualTo(BUFFER_FRAMES);
+            }
+            assertThat(feed.metrics().snapshot().acknowledged()).isEqualTo(10);
+
+            kafka = EmbeddedKafka.start(logDir, port, controllerPort);
+            await().atMost(Duration.ofMinutes(2)).until(() -> feed.metrics().snapshot().acknowledged() == expected.size());
+            feed.stop();
+            assertThat(bySymbol(readTrades(kafka, topic))).isEqualTo(bySymbol(expected));
+        }
+        finally {
+            kafka.close();
+        }
     }
 
     @Test
@@ -218,7 +253,7 @@ class FinnhubFeedIT
         {
             IngestMetrics metrics = new IngestMetrics();
             FinnhubConfig config = new FinnhubConfig(server.url(), Optional.empty(), 50, staleAfter);
-            FinnhubConnection connection = new FinnhubConnection(config, FinnhubToken.of(TOKEN), symbols, 1_000, metrics, Clock.systemUTC());
+            FinnhubConnection connection = new FinnhubConnection(config, FinnhubToken.of(TOKEN), symbols, BUFFER_FRAMES, metrics, Clock.systemUTC());
             FinnhubFeed feed = new FinnhubFeed(connection, new FinnhubFrameParser("finnhub", new TradeValidator(Clock.systemUTC())), metrics);
             AtomicReference<RuntimeException> failure = new AtomicReference<>();
             Thread thread = new Thread(() -> {
