@@ -36,7 +36,7 @@ final class LambdaProcess
         command.add(home.resolve("bin/lambda").toString());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().keySet().removeIf(key -> key.startsWith("LAMBDA_"));
+        builder.environment().keySet().removeIf(key -> key.startsWith("LAMBDA_") || key.equals("FINNHUB_TOKEN"));
         builder.environment().put("LAMBDA_JAVA_OPTS", "-Xmx768m");
         builder.environment().putAll(environment);
         try {
