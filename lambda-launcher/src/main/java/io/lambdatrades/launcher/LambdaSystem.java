@@ -143,7 +143,9 @@ final class LambdaSystem
         IngestMetrics.Snapshot metrics = ingest.metrics().snapshot();
         RuntimeState.IngestStatus ingestStatus = new RuntimeState.IngestStatus(
                 config.ingest().source(), ingest.phase(), progress == null ? 0 : progress.tradesPerSecond(),
-                metrics.acknowledged(), metrics.deadLetters(), metrics.lastTradeTs(), ingest.restarts());
+                metrics.acknowledged(), metrics.deadLetters(), metrics.lastTradeTs(), ingest.restarts(),
+                metrics.frames(), metrics.pings(), metrics.unknownMessages(), metrics.reconnects(), metrics.lastFrameAt(), metrics.bufferedFrames(),
+                ingest.metrics().lastTradeTsBySymbol());
         runtimeFile.write(new RuntimeState(
                 pid, state, startedAt, System.currentTimeMillis(), bootstrapServers, postgres.jdbcUrl(), postgres.user(),
                 Map.of("ingest", new RuntimeState.LayerState("stopped".equals(state) ? "stopped" : ingest.state(), pid, ingest.lastError())),

@@ -58,7 +58,8 @@ final class ProgressReporter
             case "restarting" -> "restarting (" + ingest.lastError() + ")";
             default -> ingest.state();
         };
-        return String.format(Locale.ROOT, "%s  %s %s  %,.0f trades/s  total %,d  dlq %,d",
-                state, source, ingest.phase(), tradesPerSecond, snapshot.acknowledged(), snapshot.deadLetters());
+        String feed = snapshot.frames() == 0 ? "" : String.format(Locale.ROOT, "  frames %,d  buffer %,d  reconnects %,d", snapshot.frames(), snapshot.bufferedFrames(), snapshot.reconnects());
+        return String.format(Locale.ROOT, "%s  %s %s  %,.0f trades/s  total %,d  dlq %,d%s",
+                state, source, ingest.phase(), tradesPerSecond, snapshot.acknowledged(), snapshot.deadLetters(), feed);
     }
 }

@@ -47,15 +47,33 @@ public record RuntimeState(
     }
 
     /**
-     * @param phase starting, history, live, stopped
+     * @param phase starting, history, live, replay, stopped
      * @param tradesPerSecond acknowledged trades per second over the last interval
+     * @param frames feed messages received (Finnhub, replay); 0 for the simulator
+     * @param lastFrameAt epoch ms of the last feed message, Long.MIN_VALUE before the first
+     * @param lastTradeTsBySymbol newest trade time of each symbol: a silent symbol shows here
      */
-    public record IngestStatus(String source, String phase, double tradesPerSecond, long trades, long deadLetters, long lastTradeTs, long restarts)
+    public record IngestStatus(
+            String source,
+            String phase,
+            double tradesPerSecond,
+            long trades,
+            long deadLetters,
+            long lastTradeTs,
+            long restarts,
+            long frames,
+            long pings,
+            long unknownMessages,
+            long reconnects,
+            long lastFrameAt,
+            int bufferedFrames,
+            Map<String, Long> lastTradeTsBySymbol)
     {
         public IngestStatus
         {
             requireNonNull(source, "source is null");
             requireNonNull(phase, "phase is null");
+            lastTradeTsBySymbol = Map.copyOf(requireNonNull(lastTradeTsBySymbol, "lastTradeTsBySymbol is null"));
         }
     }
 }

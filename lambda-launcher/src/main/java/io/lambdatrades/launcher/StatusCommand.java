@@ -60,6 +60,10 @@ final class StatusCommand
             out.printf(Locale.ROOT, "  %-10s %s %s, %,.0f trades/s, %,d trades, %,d dead letters, last trade %s, %d restarts%n", "ingest",
                     ingest.source(), ingest.phase(), ingest.tradesPerSecond(), ingest.trades(), ingest.deadLetters(),
                     ingest.lastTradeAt() == null ? "none" : ingest.lastTradeAt(), ingest.restarts());
+            if (ingest.lastFrameAgeMs() != null) {
+                out.printf(Locale.ROOT, "  %-10s %,d frames (%,d pings, %,d unknown), last %,d ms ago, %,d reconnects, %,d buffered%n", "feed",
+                        ingest.frames(), ingest.pings(), ingest.unknownMessages(), ingest.lastFrameAgeMs(), ingest.reconnects(), ingest.bufferedFrames());
+            }
         }
         status.problems().forEach(problem -> out.println("  problem    " + problem));
     }

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -149,6 +150,11 @@ final class StatusProbe
     private static SystemStatus.Ingest ingest(RuntimeState.IngestStatus status)
     {
         String lastTradeAt = status.lastTradeTs() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(status.lastTradeTs()).toString();
-        return new SystemStatus.Ingest(status.source(), status.phase(), status.tradesPerSecond(), status.trades(), status.deadLetters(), lastTradeAt, status.restarts());
+        Long lastFrameAge = status.lastFrameAt() == Long.MIN_VALUE ? null : Math.max(0, System.currentTimeMillis() - status.lastFrameAt());
+        Map<String, String> lastTradeAtBySymbol = new TreeMap<>();
+        status.lastTradeTsBySymbol().forEach((symbol, ts) -> lastTradeAtBySymbol.put(symbol, Instant.ofEpochMilli(ts).toString()));
+        return new SystemStatus.Ingest(status.source(), status.phase(), status.tradesPerSecond(), status.trades(), status.deadLetters(), lastTradeAt,
+                status.restarts(), status.frames(), status.pings(), status.unknownMessages(), status.reconnects(), lastFrameAge, status.bufferedFrames(),
+                lastTradeAtBySymbol);
     }
 }

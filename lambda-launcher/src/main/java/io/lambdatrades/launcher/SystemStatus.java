@@ -53,5 +53,24 @@ public record SystemStatus(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Layer(String state, Long pid, String detail) {}
 
-    public record Ingest(String source, String phase, double tradesPerSecond, long trades, long deadLetters, String lastTradeAt, long restarts) {}
+    /**
+     * @param lastFrameAgeMs null before the first feed message (and for the simulator)
+     * @param lastTradeAtBySymbol ISO-8601 time of each symbol's newest trade
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Ingest(
+            String source,
+            String phase,
+            double tradesPerSecond,
+            long trades,
+            long deadLetters,
+            String lastTradeAt,
+            long restarts,
+            long frames,
+            long pings,
+            long unknownMessages,
+            long reconnects,
+            Long lastFrameAgeMs,
+            int bufferedFrames,
+            Map<String, String> lastTradeAtBySymbol) {}
 }

@@ -162,6 +162,12 @@ public final class FinnhubProtocolServer
             }
         }
 
+        @Override
+        public void onWebSocketError(Throwable cause)
+        {
+            // A client that goes away mid-write is a case the tests make on purpose.
+        }
+
         public List<String> subscriptions()
         {
             return List.copyOf(subscriptions);
