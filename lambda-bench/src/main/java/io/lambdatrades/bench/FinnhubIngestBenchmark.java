@@ -49,6 +49,7 @@ public final class FinnhubIngestBenchmark
     private static final String TOKEN = "bench-token";
     private static final List<String> SYMBOLS = List.of("AAPL", "MSFT", "BINANCE:BTCUSDT", "BINANCE:ETHUSDT", "OANDA:EUR_USD");
     private static final int TRADES_PER_FRAME = 50;
+    private static final int ROUNDS = 3;
 
     private FinnhubIngestBenchmark() {}
 
@@ -59,15 +60,21 @@ public final class FinnhubIngestBenchmark
         int steadyRate = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
         int steadySeconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
         try (EmbeddedKafka kafka = EmbeddedKafka.start(Files.createTempDirectory("bench-finnhub"), 0, 0)) {
-            createTopic(kafka, "ws-throughput");
-            createTopic(kafka, "direct-throughput");
             createTopic(kafka, "ws-delay");
-
             List<String> frames = frames(trades / TRADES_PER_FRAME, System.currentTimeMillis());
-            double direct = directThroughput(kafka, "direct-throughput", frames);
-            double websocket = websocketThroughput(kafka, "ws-throughput", frames);
-            System.out.printf(Locale.ROOT, "throughput: WebSocket feed -> Kafka %,.0f trades/s; the same trades straight to the producer %,.0f trades/s; ratio %.2f%n",
-                    websocket, direct, websocket / direct);
+            List<Double> websocket = new ArrayList<>();
+            List<Double> direct = new ArrayList<>();
+            // Alternating rounds, so that JIT warm-up and the machine's noise hit both alike.
+            for (int round = 1; round <= ROUNDS; round++) {
+                createTopic(kafka, "ws-throughput-" + round);
+                createTopic(kafka, "direct-throughput-" + round);
+                websocket.add(websocketThroughput(kafka, "ws-throughput-" + round, frames));
+                direct.add(directThroughput(kafka, "direct-throughput-" + round, frames));
+                System.out.printf(Locale.ROOT, "round %d: WebSocket feed -> Kafka %,.0f trades/s; the same trades straight to the producer %,.0f trades/s%n",
+                        round, websocket.get(round - 1), direct.get(round - 1));
+            }
+            System.out.printf(Locale.ROOT, "throughput (median of %d rounds of %,d trades): WebSocket feed -> Kafka %,.0f trades/s; straight to the producer %,.0f trades/s; ratio %.2f%n",
+                    ROUNDS, frames.size() * TRADES_PER_FRAME, median(websocket), median(direct), median(websocket) / median(direct));
 
             long[] delays = steadyDelays(kafka, "ws-delay", steadyRate, steadySeconds);
             System.out.printf(Locale.ROOT, "delay server send -> Kafka append at %,d trades/s for %d s (%,d trades): p50 %d ms, p99 %d ms, max %d ms%n",
@@ -204,6 +211,12 @@ public final class FinnhubIngestBenchmark
                     new NewTopic(topic, 3, (short) 1).configs(Map.of("message.timestamp.type", "LogAppendTime")),
                     new NewTopic(topic + ".dlq", 1, (short) 1))).all().get();
         }
+    }
+
+    private static double median(List<Double> values)
+    {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
     }
 
     private static long percentile(long[] sorted, double quantile)
