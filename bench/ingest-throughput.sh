@@ -1,11 +1,4 @@
 #!/usr/bin/env bash
 # Ingest throughput: simulated market -> Kafka vs Kafka's ProducerPerformance, same broker, same settings.
 # Usage: bench/ingest-throughput.sh [trades-per-round] [rounds]
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
-rm -rf lambda-bench/target/lib
-./mvnw -q -B -DskipTests -pl lambda-bench -am package
-exec java -Xmx2g -XX:+UseG1GC -Djava.net.preferIPv4Stack=true \
-  -cp "lambda-bench/target/lambda-bench-0.1.0-SNAPSHOT.jar:lambda-bench/target/lib/*" \
-  io.lambdatrades.bench.IngestThroughputBenchmark "$@"
+exec "$(dirname "${BASH_SOURCE[0]}")/run.sh" IngestThroughputBenchmark "$@"

@@ -5,6 +5,7 @@ import io.lambdatrades.common.TradeCodec;
 import io.lambdatrades.common.TradeValidator;
 import io.lambdatrades.common.config.FinnhubConfig;
 import io.lambdatrades.embedded.EmbeddedKafka;
+import io.lambdatrades.embedded.testing.KafkaTopics;
 import io.lambdatrades.ingest.FinnhubConnection;
 import io.lambdatrades.ingest.FinnhubFeed;
 import io.lambdatrades.ingest.FinnhubFrame;
@@ -18,11 +19,6 @@ import io.lambdatrades.ingest.testing.FinnhubProtocolServer.TokenRefusal;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.nio.file.Files;
 import java.time.Clock;
@@ -150,21 +146,10 @@ public final class FinnhubIngestBenchmark
 
     private static long[] readDelays(EmbeddedKafka kafka, String topic)
     {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
         TradeCodec codec = new TradeCodec();
-        List<Long> delays = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    delays.add(record.timestamp() - codec.decode(record.value()).ts());
-                }
-            }
-        }
-        return delays.stream().mapToLong(Long::longValue).toArray();
+        return KafkaTopics.readAll(kafka.bootstrapServers(), topic).stream()
+                .mapToLong(record -> record.timestamp() - codec.decode(record.value()).ts())
+                .toArray();
     }
 
     private static List<String> frames(int count, long baseTs)

@@ -3,17 +3,11 @@ package io.lambdatrades.ingest;
 import io.lambdatrades.common.DeadLetter;
 import io.lambdatrades.common.Trade;
 import io.lambdatrades.common.TradeCodec;
-import io.lambdatrades.common.TradeTopics;
 import io.lambdatrades.common.TradeValidator;
 import io.lambdatrades.embedded.EmbeddedKafka;
+import io.lambdatrades.embedded.testing.KafkaTopics;
 import io.lambdatrades.embedded.testing.SharedKafka;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -143,9 +137,7 @@ class IngesterIT
     private static void createTopics(EmbeddedKafka kafka, String topic)
             throws InterruptedException
     {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            new TradeTopics(topic, topic + ".dlq", 3, Duration.ofDays(1).toMillis()).ensure(admin, Duration.ofSeconds(30));
-        }
+        KafkaTopics.createTradeTopics(kafka, topic);
     }
 
     private static Map<String, List<Trade>> bySymbol(List<Trade> trades)
@@ -170,17 +162,6 @@ class IngesterIT
 
     private static List<ConsumerRecord<byte[], byte[]>> read(EmbeddedKafka kafka, String topic)
     {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
+        return KafkaTopics.readAll(kafka.bootstrapServers(), topic);
     }
 }

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -80,6 +81,7 @@ final class LambdaSystem
     {
         resources.push(InstanceLock.acquire(config.dataDir()));
         console.line("lambda up: data directory " + config.dataDir());
+        new TreeMap<>(config.effective()).forEach((key, value) -> log.info("config {} = {}", key, value));
 
         bootstrapServers = config.kafka().bootstrapServers().orElseGet(() -> {
             EmbeddedKafka kafka = EmbeddedKafka.start(config.dataDir().resolve("kafka"), config.kafka().port(), config.kafka().controllerPort());
