@@ -1,0 +1,9 @@
+-- The speed layer writes each micro-batch in one transaction with its id: a batch replayed after a
+-- crash finds its id here and is skipped.
+CREATE TABLE speed_batches (
+    query_name    text NOT NULL,
+    batch_id      bigint NOT NULL,
+    trades        integer NOT NULL,
+    committed_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (query_name, batch_id)
+);

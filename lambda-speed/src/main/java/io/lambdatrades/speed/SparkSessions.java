@@ -1,0 +1,23 @@
+package io.lambdatrades.speed;
+
+import org.apache.spark.sql.SparkSession;
+
+/** A Spark session for one machine or a cluster, quiet and bound to the loopback address when local. */
+public final class SparkSessions
+{
+    private SparkSessions() {}
+
+    public static SparkSession create(String appName, String master)
+    {
+        SparkSession.Builder builder = SparkSession.builder()
+                .appName(appName)
+                .master(master)
+                .config("spark.ui.enabled", "false")
+                .config("spark.sql.shuffle.partitions", "2")
+                .config("spark.sql.streaming.minBatchesToRetain", "20");
+        if (master.startsWith("local")) {
+            builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
+        }
+        return builder.getOrCreate();
+    }
+}

@@ -1,0 +1,93 @@
+package io.lambdatrades.speed;
+
+import io.lambdatrades.common.Backoff;
+import io.lambdatrades.common.DeadLetter;
+import io.lambdatrades.common.Trade;
+import io.lambdatrades.common.TradeCodec;
+import io.lambdatrades.common.TradeDecodingException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The sink of the speed query, run on the driver for each micro-batch: decode, send what does not
+ * decode to the dead-letter topic, and write the rest to PostgreSQL, retrying with backoff for as
+ * long as PostgreSQL is down, so that the query neither dies nor skips data.
+ */
+public final class SpeedBatchWriter
+{
+    private static final Logger log = LoggerFactory.getLogger(SpeedBatchWriter.class);
+
+    private final SpeedSink sink;
+    private final Consumer<DeadLetter> deadLetters;
+    private final TradeCodec codec = new TradeCodec();
+    private final AtomicLong newestTradeTs = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong written = new AtomicLong();
+
+    public SpeedBatchWriter(SpeedSink sink, Consumer<DeadLetter> deadLetters)
+    {
+        this.sink = requireNonNull(sink, "sink is null");
+        this.deadLetters = requireNonNull(deadLetters, "deadLetters is null");
+    }
+
+    public void write(Dataset<Row> batch, long batchId)
+            throws InterruptedException
+    {
+        List<Row> rows = batch.select("value", "partition", "offset").collectAsList();
+        List<KafkaTrade> trades = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            byte[] value = row.getAs("value");
+            try {
+                Trade trade = codec.decode(value);
+                trades.add(new KafkaTrade(trade, row.<Integer>getAs("partition"), row.<Long>getAs("offset")));
+            }
+            catch (TradeDecodingException e) {
+                deadLetters.accept(new DeadLetter(value == null ? new byte[0] : value, e.getMessage(), "speed"));
+            }
+        }
+        writeWithRetry(batchId, trades);
+        trades.forEach(trade -> newestTradeTs.accumulateAndGet(trade.trade().ts(), Math::max));
+        written.addAndGet(trades.size());
+    }
+
+    private void writeWithRetry(long batchId, List<KafkaTrade> trades)
+            throws InterruptedException
+    {
+        Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+        while (true) {
+            try {
+                if (!sink.write(batchId, trades)) {
+                    log.info("Batch {} was committed before; skipped", batchId);
+                }
+                return;
+            }
+            catch (SQLException e) {
+                Duration delay = backoff.next();
+                log.warn("Cannot write batch {} to PostgreSQL, retry {} in {} ms: {}", batchId, backoff.attempts(), delay.toMillis(), e.getMessage());
+                TimeUnit.MILLISECONDS.sleep(delay.toMillis());
+            }
+        }
+    }
+
+    /** Newest trade time written, Long.MIN_VALUE before the first. */
+    public long newestTradeTs()
+    {
+        return newestTradeTs.get();
+    }
+
+    public long written()
+    {
+        return written.get();
+    }
+}

@@ -1,0 +1,206 @@
+package io.lambdatrades.speed;
+
+import io.lambdatrades.common.PostgresConnection;
+import io.lambdatrades.common.Trade;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Writes one micro-batch to PostgreSQL in one transaction together with its batch id: the trades
+ * with their change against the symbol's previous trade, and the minute aggregates merged
+ * additively. A batch whose id is already there (a replay after a crash) changes nothing.
+ */
+public final class SpeedSink
+{
+    private static final String CLAIM_BATCH = "INSERT INTO lambda.speed_batches (query_name, batch_id, trades) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
+    private static final String INSERT_TRADE = """
+            INSERT INTO lambda.speed_trades (kafka_partition, kafka_offset, symbol, exchange, instrument, price, volume, ts, conditions, source, ingest_ts)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""";
+    private static final String PREVIOUS_KEY = """
+            SELECT ts, kafka_partition, kafka_offset FROM lambda.speed_trades
+            WHERE symbol = ? AND (ts, kafka_partition, kafka_offset) < (?, ?, ?)
+            ORDER BY ts DESC, kafka_partition DESC, kafka_offset DESC LIMIT 1""";
+    // The previous trade is the symbol's preceding one in (ts, partition, offset) order: a late trade
+    // changes the change of the trade after it, so every trade from the batch's earliest is recomputed.
+    private static final String RECOMPUTE_CHANGES = """
+            UPDATE lambda.speed_trades t
+            SET price_change = w.price - w.previous, pct_change = 100 * (w.price - w.previous) / w.previous
+            FROM (SELECT kafka_partition, kafka_offset, ts, price,
+                         lag(price) OVER (ORDER BY ts, kafka_partition, kafka_offset) AS previous
+                  FROM lambda.speed_trades
+                  WHERE symbol = ? AND (ts, kafka_partition, kafka_offset) >= (?, ?, ?)) w
+            WHERE t.kafka_partition = w.kafka_partition AND t.kafka_offset = w.kafka_offset
+              AND (w.ts, w.kafka_partition, w.kafka_offset) >= (?, ?, ?)""";
+    private static final String MERGE_MINUTE = """
+            INSERT INTO lambda.speed_minute AS m (symbol, bucket, open, high, low, close, volume, trades, notional,
+                first_ts, first_partition, first_offset, last_ts, last_partition, last_offset)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (symbol, bucket) DO UPDATE SET
+                open = CASE WHEN (EXCLUDED.first_ts, EXCLUDED.first_partition, EXCLUDED.first_offset) < (m.first_ts, m.first_partition, m.first_offset) THEN EXCLUDED.open ELSE m.open END,
+                first_ts = LEAST(m.first_ts, EXCLUDED.first_ts),
+                first_partition = CASE WHEN (EXCLUDED.first_ts, EXCLUDED.first_partition, EXCLUDED.first_offset) < (m.first_ts, m.first_partition, m.first_offset) THEN EXCLUDED.first_partition ELSE m.first_partition END,
+                first_offset = CASE WHEN (EXCLUDED.first_ts, EXCLUDED.first_partition, EXCLUDED.first_offset) < (m.first_ts, m.first_partition, m.first_offset) THEN EXCLUDED.first_offset ELSE m.first_offset END,
+                close = CASE WHEN (EXCLUDED.last_ts, EXCLUDED.last_partition, EXCLUDED.last_offset) > (m.last_ts, m.last_partition, m.last_offset) THEN EXCLUDED.close ELSE m.close END,
+                last_ts = GREATEST(m.last_ts, EXCLUDED.last_ts),
+                last_partition = CASE WHEN (EXCLUDED.last_ts, EXCLUDED.last_partition, EXCLUDED.last_offset) > (m.last_ts, m.last_partition, m.last_offset) THEN EXCLUDED.last_partition ELSE m.last_partition END,
+                last_offset = CASE WHEN (EXCLUDED.last_ts, EXCLUDED.last_partition, EXCLUDED.last_offset) > (m.last_ts, m.last_partition, m.last_offset) THEN EXCLUDED.last_offset ELSE m.last_offset END,
+                high = GREATEST(m.high, EXCLUDED.high),
+                low = LEAST(m.low, EXCLUDED.low),
+                volume = m.volume + EXCLUDED.volume,
+                trades = m.trades + EXCLUDED.trades,
+                notional = m.notional + EXCLUDED.notional""";
+
+    private final PostgresConnection postgres;
+    private final String queryName;
+
+    public SpeedSink(PostgresConnection postgres, String queryName)
+    {
+        this.postgres = requireNonNull(postgres, "postgres is null");
+        this.queryName = requireNonNull(queryName, "queryName is null");
+    }
+
+    /**
+     * @return false when this batch id was committed before and so nothing was written
+     */
+    public boolean write(long batchId, List<KafkaTrade> trades)
+            throws SQLException
+    {
+        try (Connection connection = postgres.open()) {
+            connection.setAutoCommit(false);
+            try {
+                if (!claim(connection, batchId, trades.size())) {
+                    connection.rollback();
+                    return false;
+                }
+                insertTrades(connection, trades);
+                recomputeChanges(connection, trades);
+                mergeMinutes(connection, MinuteAggregate.of(trades));
+                connection.commit();
+                return true;
+            }
+            catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private boolean claim(Connection connection, long batchId, int tradeCount)
+            throws SQLException
+    {
+        try (PreparedStatement statement = connection.prepareStatement(CLAIM_BATCH)) {
+            statement.setString(1, queryName);
+            statement.setLong(2, batchId);
+            statement.setInt(3, tradeCount);
+            return statement.executeUpdate() == 1;
+        }
+    }
+
+    private static void insertTrades(Connection connection, List<KafkaTrade> trades)
+            throws SQLException
+    {
+        try (PreparedStatement statement = connection.prepareStatement(INSERT_TRADE)) {
+            for (KafkaTrade kafkaTrade : trades) {
+                Trade trade = kafkaTrade.trade();
+                statement.setInt(1, kafkaTrade.partition());
+                statement.setLong(2, kafkaTrade.offset());
+                statement.setString(3, trade.symbol());
+                statement.setString(4, trade.exchange());
+                statement.setString(5, trade.instrument());
+                statement.setDouble(6, trade.price());
+                statement.setDouble(7, trade.volume());
+                statement.setObject(8, time(trade.ts()));
+                statement.setArray(9, connection.createArrayOf("text", trade.conditions().toArray()));
+                statement.setString(10, trade.source());
+                statement.setObject(11, time(trade.ingestTs()));
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+    }
+
+    private static void recomputeChanges(Connection connection, List<KafkaTrade> trades)
+            throws SQLException
+    {
+        Map<String, KafkaTrade> earliestBySymbol = trades.stream().collect(Collectors.toMap(
+                trade -> trade.trade().symbol(), Function.identity(), (a, b) -> KafkaTrade.TRADE_ORDER.compare(a, b) <= 0 ? a : b));
+        try (PreparedStatement previous = connection.prepareStatement(PREVIOUS_KEY);
+                PreparedStatement recompute = connection.prepareStatement(RECOMPUTE_CHANGES)) {
+            for (KafkaTrade earliest : earliestBySymbol.values()) {
+                Key from = previousKey(previous, earliest).orElse(Key.of(earliest));
+                recompute.setString(1, earliest.trade().symbol());
+                from.bind(recompute, 2);
+                Key.of(earliest).bind(recompute, 5);
+                recompute.addBatch();
+            }
+            recompute.executeBatch();
+        }
+    }
+
+    private static Optional<Key> previousKey(PreparedStatement statement, KafkaTrade earliest)
+            throws SQLException
+    {
+        statement.setString(1, earliest.trade().symbol());
+        Key.of(earliest).bind(statement, 2);
+        try (ResultSet row = statement.executeQuery()) {
+            return row.next() ? Optional.of(new Key(row.getObject(1, OffsetDateTime.class), row.getInt(2), row.getLong(3))) : Optional.empty();
+        }
+    }
+
+    private static void mergeMinutes(Connection connection, List<MinuteAggregate> aggregates)
+            throws SQLException
+    {
+        try (PreparedStatement statement = connection.prepareStatement(MERGE_MINUTE)) {
+            for (MinuteAggregate aggregate : aggregates) {
+                statement.setString(1, aggregate.symbol());
+                statement.setObject(2, time(aggregate.bucket()));
+                statement.setDouble(3, aggregate.open());
+                statement.setDouble(4, aggregate.high());
+                statement.setDouble(5, aggregate.low());
+                statement.setDouble(6, aggregate.close());
+                statement.setDouble(7, aggregate.volume());
+                statement.setLong(8, aggregate.trades());
+                statement.setDouble(9, aggregate.notional());
+                Key.of(aggregate.first()).bind(statement, 10);
+                Key.of(aggregate.last()).bind(statement, 13);
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+    }
+
+    static OffsetDateTime time(long epochMillis)
+    {
+        return OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC);
+    }
+
+    /** A trade's (ts, partition, offset) as PostgreSQL compares it. */
+    private record Key(OffsetDateTime ts, int partition, long offset)
+    {
+        static Key of(KafkaTrade trade)
+        {
+            return new Key(time(trade.trade().ts()), trade.partition(), trade.offset());
+        }
+
+        void bind(PreparedStatement statement, int firstIndex)
+                throws SQLException
+        {
+            statement.setObject(firstIndex, ts);
+            statement.setInt(firstIndex + 1, partition);
+            statement.setLong(firstIndex + 2, offset);
+        }
+    }
+}

@@ -1,0 +1,303 @@
+package io.lambdatrades.speed;
+
+import io.lambdatrades.common.DeadLetter;
+import io.lambdatrades.common.PostgresConnection;
+import io.lambdatrades.common.PostgresSchema;
+import io.lambdatrades.common.Trade;
+import io.lambdatrades.common.TradeCodec;
+import io.lambdatrades.embedded.EmbeddedKafka;
+import io.lambdatrades.embedded.EmbeddedPostgresServer;
+import io.lambdatrades.embedded.testing.KafkaTopics;
+import io.lambdatrades.embedded.testing.SharedKafka;
+import io.lambdatrades.embedded.testing.SharedPostgres;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+/** The speed query against a real broker, Spark in local mode and a real PostgreSQL. */
+@ExtendWith({SharedKafka.class, SharedPostgres.class})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SpeedLayerIT
+{
+    private static final List<String> SYMBOLS = List.of("AAPL", "BINANCE:BTCUSDT", "OANDA:EUR_USD", "MSFT");
+    private static final long BASE_TS = 1_763_000_000_000L;
+
+    private SparkSession spark;
+
+    @BeforeAll
+    void startSpark()
+    {
+        spark = SparkSessions.create("speed-it", "local[2]");
+    }
+
+    @AfterAll
+    void stopSpark()
+    {
+        spark.stop();
+    }
+
+    @Test
+    void viewsEqualWhatTheTradesGiveDirectlyAcrossARestartWithLateTrades(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, @TempDir Path checkpoint)
+            throws Exception
+    {
+        PostgresConnection database = freshDatabase(postgres, "speed_views");
+        String topic = KafkaTopics.createTradeTopics(kafka, "speed-views");
+        Random random = new Random(3);
+        produce(kafka, topic, trades(random, 3_000, BASE_TS));
+
+        runUntilWritten(kafka, topic, database, checkpoint, 3_000);
+        assertViewsMatch(kafka, topic, database);
+
+        // Late trades (earlier than what is written) and more of the same millisecond, after a restart.
+        List<Trade> more = trades(random, 1_000, BASE_TS - 30_000);
+        produce(kafka, topic, more);
+        runUntilWritten(kafka, topic, database, checkpoint, 4_000);
+        assertViewsMatch(kafka, topic, database);
+    }
+
+    @Test
+    void aBatchWrittenTwiceIsWrittenOnce(EmbeddedPostgresServer postgres)
+            throws Exception
+    {
+        PostgresConnection database = freshDatabase(postgres, "speed_replay");
+        SpeedSink sink = new SpeedSink(database, SpeedQuery.NAME);
+        List<KafkaTrade> batch = List.of(
+                new KafkaTrade(trade("AAPL", 100, BASE_TS), 0, 0),
+                new KafkaTrade(trade("AAPL", 110, BASE_TS + 1), 0, 1));
+
+        assertThat(sink.write(7, batch)).isTrue();
+        assertThat(sink.write(7, batch)).isFalse();
+
+        assertThat(query(database, "SELECT count(*) FROM lambda.speed_trades")).containsExactly("2");
+        assertThat(query(database, "SELECT trades FROM lambda.speed_minute")).containsExactly("2");
+        // The seed's sign error: a rise from 100 to 110 is +10 %.
+        assertThat(query(database, "SELECT price_change || ' ' || pct_change FROM lambda.speed_trades WHERE kafka_offset = 1")).containsExactly("10 10");
+    }
+
+    @Test
+    void valuesThatDoNotDecodeGoToTheDeadLetterTopicAndTheQueryGoesOn(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, @TempDir Path checkpoint)
+            throws Exception
+    {
+        PostgresConnection database = freshDatabase(postgres, "speed_dlq");
+        String topic = KafkaTopics.createTradeTopics(kafka, "speed-dlq");
+        try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
+            producer.send(new ProducerRecord<>(topic, "AAPL".getBytes(StandardCharsets.UTF_8), "{\"p\":1}".getBytes(StandardCharsets.UTF_8))).get();
+        }
+        produce(kafka, topic, List.of(trade("AAPL", 101, BASE_TS)));
+
+        runUntilWritten(kafka, topic, database, checkpoint, 1);
+
+        List<DeadLetter> deadLetters = KafkaTopics.readAll(kafka.bootstrapServers(), topic + ".dlq").stream().map(DeadLetter::fromConsumerRecord).toList();
+        assertThat(deadLetters).hasSize(1);
+        assertThat(deadLetters.get(0).reason()).startsWith("not an Avro single-object trade record");
+        assertThat(deadLetters.get(0).source()).isEqualTo("speed");
+    }
+
+    private void runUntilWritten(EmbeddedKafka kafka, String topic, PostgresConnection database, Path checkpoint, int expected)
+            throws Exception
+    {
+        try (KafkaProducer<byte[], byte[]> dlq = producer(kafka)) {
+            SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQuery.NAME),
+                    deadLetter -> dlq.send(deadLetter.toProducerRecord(topic + ".dlq")));
+            StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, checkpoint, Duration.ofMillis(100), writer).start();
+            try {
+                await().atMost(Duration.ofMinutes(2)).until(() -> count(database) == expected);
+            }
+            finally {
+                query.stop();
+            }
+        }
+    }
+
+    private static void assertViewsMatch(EmbeddedKafka kafka, String topic, PostgresConnection database)
+            throws SQLException
+    {
+        TradeCodec codec = new TradeCodec();
+        List<KafkaTrade> sent = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : KafkaTopics.readAll(kafka.bootstrapServers(), topic)) {
+            sent.add(new KafkaTrade(codec.decode(record.value()), record.partition(), record.offset()));
+        }
+        Map<String, double[]> expectedChanges = new HashMap<>();
+        Map<String, List<KafkaTrade>> bySymbol = sent.stream().collect(Collectors.groupingBy(trade -> trade.trade().symbol()));
+        Map<String, Expected> expectedMinutes = new TreeMap<>();
+        for (List<KafkaTrade> trades : bySymbol.values()) {
+            trades.sort(KafkaTrade.TRADE_ORDER);
+            for (int i = 0; i < trades.size(); i++) {
+                KafkaTrade trade = trades.get(i);
+                if (i > 0) {
+                    double previous = trades.get(i - 1).trade().price();
+                    expectedChanges.put(trade.partition() + "/" + trade.offset(), new double[] {trade.trade().price() - previous, 100 * (trade.trade().price() - previous) / previous});
+                }
+                long bucket = Math.floorDiv(trade.trade().ts(), 60_000) * 60_000;
+                expectedMinutes.computeIfAbsent(trade.trade().symbol() + "@" + bucket, key -> new Expected()).add(trade.trade());
+            }
+        }
+
+        try (Connection connection = database.open(); Statement statement = connection.createStatement()) {
+            try (ResultSet rows = statement.executeQuery("SELECT kafka_partition, kafka_offset, price_change, pct_change FROM lambda.speed_trades")) {
+                int seen = 0;
+                while (rows.next()) {
+                    seen++;
+                    double[] expected = expectedChanges.get(rows.getInt(1) + "/" + rows.getLong(2));
+                    if (expected == null) {
+                        assertThat(rows.getObject(3)).as("the first trade of a symbol has no change").isNull();
+                    }
+                    else {
+                        assertThat(rows.getDouble(3)).isCloseTo(expected[0], within(1e-9 * Math.max(1, Math.abs(expected[0]))));
+                        assertThat(rows.getDouble(4)).isCloseTo(expected[1], within(1e-9 * Math.max(1, Math.abs(expected[1]))));
+                    }
+                }
+                assertThat(seen).isEqualTo(sent.size());
+            }
+            Map<String, Expected> actualMinutes = new TreeMap<>();
+            try (ResultSet rows = statement.executeQuery("SELECT symbol, (extract(epoch FROM bucket) * 1000)::bigint, open, high, low, close, volume, trades, notional FROM lambda.speed_minute")) {
+                while (rows.next()) {
+                    Expected actual = new Expected();
+                    actual.open = rows.getDouble(3);
+                    actual.high = rows.getDouble(4);
+                    actual.low = rows.getDouble(5);
+                    actual.close = rows.getDouble(6);
+                    actual.volume = rows.getDouble(7);
+                    actual.trades = rows.getLong(8);
+                    actual.notional = rows.getDouble(9);
+                    actualMinutes.put(rows.getString(1) + "@" + rows.getLong(2), actual);
+                }
+            }
+            assertThat(actualMinutes.keySet()).isEqualTo(expectedMinutes.keySet());
+            expectedMinutes.forEach((key, expected) -> expected.assertEquals(actualMinutes.get(key)));
+        }
+    }
+
+    /** One (symbol, minute) computed straight from its trades, in (ts, partition, offset) order. */
+    private static final class Expected
+    {
+        double open = Double.NaN;
+        double high = Double.NEGATIVE_INFINITY;
+        double low = Double.POSITIVE_INFINITY;
+        double close;
+        double volume;
+        long trades;
+        double notional;
+
+        void add(Trade trade)
+        {
+            if (trades == 0) {
+                open = trade.price();
+            }
+            close = trade.price();
+            high = Math.max(high, trade.price());
+            low = Math.min(low, trade.price());
+            volume += trade.volume();
+            notional += trade.price() * trade.volume();
+            trades++;
+        }
+
+        void assertEquals(Expected actual)
+        {
+            assertThat(actual.open).isEqualTo(open);
+            assertThat(actual.close).isEqualTo(close);
+            assertThat(actual.high).isEqualTo(high);
+            assertThat(actual.low).isEqualTo(low);
+            assertThat(actual.trades).isEqualTo(trades);
+            assertThat(actual.volume).isCloseTo(volume, within(1e-9 * Math.max(1, volume)));
+            assertThat(actual.notional).isCloseTo(notional, within(1e-9 * Math.max(1, notional)));
+        }
+    }
+
+    private static List<Trade> trades(Random random, int count, long startTs)
+    {
+        List<Trade> trades = new ArrayList<>(count);
+        long ts = startTs;
+        for (int i = 0; i < count; i++) {
+            // Bursts of equal time, and now and then a trade that arrives out of order.
+            ts += random.nextInt(10) < 4 ? 0 : random.nextInt(200);
+            long tradeTs = random.nextInt(20) == 0 ? ts - random.nextInt(5_000) : ts;
+            String symbol = SYMBOLS.get(random.nextInt(SYMBOLS.size()));
+            double volume = symbol.startsWith("OANDA") ? 0 : Math.round(random.nextDouble() * 10_000) / 100.0;
+            trades.add(new Trade(symbol, Math.round((100 + random.nextGaussian()) * 100) / 100.0, volume, tradeTs, List.of(), "simulate", tradeTs));
+        }
+        return trades;
+    }
+
+    private static Trade trade(String symbol, double price, long ts)
+    {
+        return new Trade(symbol, price, 1, ts, List.of(), "simulate", ts);
+    }
+
+    private static void produce(EmbeddedKafka kafka, String topic, List<Trade> trades)
+            throws Exception
+    {
+        TradeCodec codec = new TradeCodec();
+        try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
+            for (Trade trade : trades) {
+                producer.send(new ProducerRecord<>(topic, trade.symbol().getBytes(StandardCharsets.UTF_8), codec.encode(trade)));
+            }
+            producer.flush();
+        }
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(EmbeddedKafka kafka)
+    {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static PostgresConnection freshDatabase(EmbeddedPostgresServer postgres, String name)
+            throws SQLException
+    {
+        try (Connection connection = postgres.connection().open(); Statement statement = connection.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS " + name);
+            statement.execute("CREATE DATABASE " + name);
+        }
+        PostgresConnection database = new PostgresConnection(postgres.connection().jdbcUrl().replace("/postgres", "/" + name), "postgres", "");
+        new PostgresSchema(database).migrate();
+        return database;
+    }
+
+    private static long count(PostgresConnection database)
+            throws SQLException
+    {
+        return Long.parseLong(query(database, "SELECT count(*) FROM lambda.speed_trades").get(0));
+    }
+
+    private static List<String> query(PostgresConnection database, String sql)
+            throws SQLException
+    {
+        List<String> values = new ArrayList<>();
+        try (Connection connection = database.open(); Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+        }
+        return values;
+    }
+}
