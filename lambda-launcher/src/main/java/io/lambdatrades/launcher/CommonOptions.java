@@ -6,7 +6,9 @@ import io.lambdatrades.common.config.Settings;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,6 +23,16 @@ final class CommonOptions
 
     @Option(names = {"-v", "--verbose"}, description = "Log more and show stack traces of errors.")
     boolean verbose;
+
+    /** The options a layer started in a JVM of its own needs to see the same configuration. */
+    List<String> childOptions(LambdaConfig config)
+    {
+        List<String> options = new ArrayList<>(List.of("--data-dir", config.dataDir().toString()));
+        if (configFile != null) {
+            options.addAll(List.of("--config", configFile.toAbsolutePath().toString()));
+        }
+        return options;
+    }
 
     /** Resolves the configuration; {@code overrides} are the command's own options, keyed by setting. */
     LambdaConfig load(Map<String, Origin> overrides)

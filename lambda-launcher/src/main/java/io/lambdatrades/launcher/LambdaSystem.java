@@ -4,6 +4,8 @@ import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.PostgresSchema;
 import io.lambdatrades.common.TradeTopics;
 import io.lambdatrades.common.config.LambdaConfig;
+import io.lambdatrades.common.config.Setting;
+import io.lambdatrades.common.config.Settings;
 import io.lambdatrades.embedded.EmbeddedKafka;
 import io.lambdatrades.embedded.EmbeddedPostgresServer;
 import io.lambdatrades.ingest.IngestMetrics;
@@ -16,7 +18,10 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
@@ -37,6 +42,7 @@ final class LambdaSystem
     private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
 
     private final LambdaConfig config;
+    private final List<String> childOptions;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final RuntimeFile runtimeFile;
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -51,21 +57,27 @@ final class LambdaSystem
     private String bootstrapServers;
     private PostgresConnection postgres;
     private IngestLayer ingest;
+    private ChildLayer speed;
     private ProgressReporter progress;
     private boolean closing;
     private volatile RuntimeException failure;
 
-    private LambdaSystem(LambdaConfig config)
+    private LambdaSystem(LambdaConfig config, List<String> childOptions)
     {
         this.config = requireNonNull(config, "config is null");
+        this.childOptions = List.copyOf(requireNonNull(childOptions, "childOptions is null"));
         this.runtimeFile = new RuntimeFile(config.dataDir());
     }
 
-    /** Starts everything; on failure stops what was started and rethrows. */
-    static LambdaSystem start(LambdaConfig config, Console console)
+    /**
+     * Starts everything; on failure stops what was started and rethrows.
+     *
+     * @param childOptions options every layer in a JVM of its own gets (the data directory, the config file)
+     */
+    static LambdaSystem start(LambdaConfig config, List<String> childOptions, Console console)
             throws InterruptedException
     {
-        LambdaSystem system = new LambdaSystem(config);
+        LambdaSystem system = new LambdaSystem(config, childOptions);
         try {
             system.startAll(console);
             return system;
@@ -116,6 +128,11 @@ final class LambdaSystem
         resources.push(ingest);
         ingest.start();
         console.line(String.format("  %-10s %s", "ingest", describeSource()));
+        if (config.speed().enabled()) {
+            speed = startSpeedLayer();
+            console.line(String.format("  %-10s Spark %s, trigger %d ms, checkpoint %s (a child JVM, log in %s)", "speed", config.speed().sparkMaster(),
+                    config.speed().trigger().toMillis(), config.speed().checkpointDir(), config.dataDir().resolve("logs")));
+        }
         console.line(String.format("  %-10s %s", "runtime", runtimeFile.path()));
         console.line(String.format("  %-10s %s", "logs", config.dataDir().resolve("logs").resolve("lambda.log")));
         console.line("Ctrl-C stops everything.");
@@ -124,6 +141,24 @@ final class LambdaSystem
         publish("running");
         heartbeat.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
         log.info("lambda up running with pid {}", pid);
+    }
+
+    private ChildLayer startSpeedLayer()
+    {
+        Map<String, String> environment = new HashMap<>();
+        environment.put(Setting.envName(Settings.KAFKA_BOOTSTRAP_SERVERS.key()), bootstrapServers);
+        environment.put(Setting.envName(Settings.POSTGRES_JDBC_URL.key()), postgres.jdbcUrl());
+        environment.put(Setting.envName(Settings.POSTGRES_USER.key()), postgres.user());
+        if (!postgres.password().isEmpty()) {
+            environment.put(Setting.envName(Settings.POSTGRES_PASSWORD.key()), postgres.password());
+        }
+        List<String> arguments = new ArrayList<>();
+        arguments.add("speed");
+        arguments.addAll(childOptions);
+        ChildLayer layer = new ChildLayer("speed", arguments, environment, config.dataDir().resolve("logs").resolve("speed.out"));
+        resources.push(layer);
+        layer.start();
+        return layer;
     }
 
     private void tick()
@@ -150,8 +185,19 @@ final class LambdaSystem
                 ingest.metrics().lastTradeTsBySymbol());
         runtimeFile.write(new RuntimeState(
                 pid, state, startedAt, System.currentTimeMillis(), bootstrapServers, postgres.jdbcUrl(), postgres.user(),
-                Map.of("ingest", new RuntimeState.LayerState("stopped".equals(state) ? "stopped" : ingest.state(), pid, ingest.lastError())),
+                layers(state),
                 ingestStatus));
+    }
+
+    private Map<String, RuntimeState.LayerState> layers(String systemState)
+    {
+        boolean stopped = "stopped".equals(systemState);
+        Map<String, RuntimeState.LayerState> layers = new HashMap<>();
+        layers.put("ingest", new RuntimeState.LayerState(stopped ? "stopped" : ingest.state(), pid, ingest.lastError()));
+        if (speed != null) {
+            layers.put("speed", new RuntimeState.LayerState(stopped ? "stopped" : speed.state(), speed.pid(), speed.lastError()));
+        }
+        return layers;
     }
 
     /**

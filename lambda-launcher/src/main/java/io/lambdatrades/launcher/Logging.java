@@ -15,7 +15,14 @@ final class Logging
 
     static void configure(Path logDir, boolean verbose)
     {
+        configure(logDir, "lambda", verbose);
+    }
+
+    /** @param name the log file's name: each process of the system writes its own */
+    static void configure(Path logDir, String name, boolean verbose)
+    {
         System.setProperty("lambda.log.dir", logDir.toString());
+        System.setProperty("lambda.log.name", name);
         System.setProperty("lambda.console.level", verbose ? "INFO" : "WARN");
         Configurator.reconfigure();
         if (verbose) {

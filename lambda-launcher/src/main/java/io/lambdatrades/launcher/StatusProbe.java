@@ -74,7 +74,12 @@ final class StatusProbe
         if (upAlive && !ingestHealthy) {
             problems.add("the ingester is " + ingestLayer.state() + (ingestLayer.detail() == null ? "" : ": " + ingestLayer.detail()));
         }
-        boolean healthy = "up".equals(kafka.state()) && "up".equals(postgres.service().state()) && ingestHealthy;
+        SystemStatus.Layer speedLayer = layers.get("speed");
+        boolean speedHealthy = "absent".equals(speedLayer.state()) || "running".equals(speedLayer.state());
+        if (upAlive && !speedHealthy) {
+            problems.add("the speed layer is " + speedLayer.state() + (speedLayer.detail() == null ? "" : ": " + speedLayer.detail()));
+        }
+        boolean healthy = "up".equals(kafka.state()) && "up".equals(postgres.service().state()) && ingestHealthy && speedHealthy;
         return new SystemStatus(healthy, config.dataDir().toString(), kafka, postgres.service(), topics, new SystemStatus.Batch(postgres.cutoff()), layers, ingest, problems);
     }
 
@@ -144,7 +149,7 @@ final class StatusProbe
             return new SystemStatus.Layer("down", null, null);
         }
         RuntimeState.LayerState layer = reported.get();
-        return new SystemStatus.Layer(layer.state(), layer.pid(), layer.detail().isEmpty() ? null : layer.detail());
+        return new SystemStatus.Layer(layer.state(), layer.pid() > 0 ? layer.pid() : null, layer.detail().isEmpty() ? null : layer.detail());
     }
 
     private static SystemStatus.Ingest ingest(RuntimeState.IngestStatus status)

@@ -7,7 +7,7 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /** The validated configuration of one process. */
-public record LambdaConfig(Path dataDir, KafkaConfig kafka, PostgresConfig postgres, IngestConfig ingest, Map<String, String> effective)
+public record LambdaConfig(Path dataDir, KafkaConfig kafka, PostgresConfig postgres, IngestConfig ingest, SpeedConfig speed, Map<String, String> effective)
 {
     public LambdaConfig
     {
@@ -15,6 +15,7 @@ public record LambdaConfig(Path dataDir, KafkaConfig kafka, PostgresConfig postg
         requireNonNull(kafka, "kafka is null");
         requireNonNull(postgres, "postgres is null");
         requireNonNull(ingest, "ingest is null");
+        requireNonNull(speed, "speed is null");
         effective = Map.copyOf(requireNonNull(effective, "effective is null"));
     }
 
@@ -28,11 +29,13 @@ public record LambdaConfig(Path dataDir, KafkaConfig kafka, PostgresConfig postg
         if (!ingest.sourceProblems().isEmpty()) {
             throw new ConfigException(ingest.sourceProblems());
         }
+        Path dataDir = values.get(Settings.DATA_DIR).toAbsolutePath().normalize();
         return new LambdaConfig(
-                values.get(Settings.DATA_DIR).toAbsolutePath().normalize(),
+                dataDir,
                 KafkaConfig.from(values),
                 PostgresConfig.from(values),
                 ingest,
+                SpeedConfig.from(values, dataDir),
                 values.describe());
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import static io.lambdatrades.common.config.ValueParsers.anyLong;
+import static io.lambdatrades.common.config.ValueParsers.bool;
 import static io.lambdatrades.common.config.ValueParsers.commaList;
 import static io.lambdatrades.common.config.ValueParsers.intAtLeast;
 import static io.lambdatrades.common.config.ValueParsers.nonEmptyString;
@@ -75,6 +76,15 @@ public final class Settings
     public static final Setting<Double> REPLAY_SPEED = Setting.of("replay.speed", "1",
             "Replay pace: 1 the original, 10 ten times faster, max as fast as Kafka takes it", speed());
 
+    public static final Setting<String> SPARK_MASTER = Setting.of("spark.master", "local[2]",
+            "Spark master of the speed layer: local[N], spark://host:port, yarn, k8s://...", nonEmptyString());
+    public static final Setting<Integer> SPEED_TRIGGER_MS = Setting.of("speed.trigger.ms", "100",
+            "Micro-batch trigger of the speed layer, milliseconds", intAtLeast(1));
+    public static final Setting<Optional<Path>> SPEED_CHECKPOINT_DIR = Setting.of("speed.checkpoint.dir", "",
+            "Checkpoint of the speed query (file:, hdfs:, s3a: on a cluster); empty is <data.dir>/checkpoints/speed", optionalPath());
+    public static final Setting<Boolean> SPEED_ENABLED = Setting.of("speed.enabled", "true",
+            "Whether lambda up runs the speed layer (a child JVM it restarts when it dies)", bool());
+
     public static final Setting<Long> SIMULATE_SEED = Setting.of("simulate.seed", "42",
             "Seed of the simulated market: one seed, one market", anyLong());
 
@@ -85,6 +95,7 @@ public final class Settings
             INGEST_SOURCE, INGEST_SYMBOLS, INGEST_RATE, INGEST_HISTORY_DAYS, INGEST_HISTORY_RATE, INGEST_BUFFER_FRAMES,
             FINNHUB_URL, FINNHUB_TOKEN_FILE, FINNHUB_MAX_SYMBOLS, FINNHUB_STALE_AFTER_SECONDS,
             REPLAY_FILE, REPLAY_SPEED,
+            SPARK_MASTER, SPEED_TRIGGER_MS, SPEED_CHECKPOINT_DIR, SPEED_ENABLED,
             SIMULATE_SEED);
 
     /** Variables with the LAMBDA_ prefix that are not settings and so are not refused as unknown. */

@@ -64,6 +64,15 @@ public final class ValueParsers
         };
     }
 
+    public static ValueParser<Boolean> bool()
+    {
+        return text -> switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("must be true or false");
+        };
+    }
+
     public static ValueParser<Long> anyLong()
     {
         return text -> {

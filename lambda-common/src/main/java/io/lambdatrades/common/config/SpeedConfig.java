@@ -1,0 +1,26 @@
+package io.lambdatrades.common.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static java.util.Objects.requireNonNull;
+
+/** The speed layer: where Spark runs, how often it triggers, where its checkpoint lives. */
+public record SpeedConfig(boolean enabled, String sparkMaster, Duration trigger, Path checkpointDir)
+{
+    public SpeedConfig
+    {
+        requireNonNull(sparkMaster, "sparkMaster is null");
+        requireNonNull(trigger, "trigger is null");
+        requireNonNull(checkpointDir, "checkpointDir is null");
+    }
+
+    static SpeedConfig from(ConfigValues values, Path dataDir)
+    {
+        return new SpeedConfig(
+                values.get(Settings.SPEED_ENABLED),
+                values.get(Settings.SPARK_MASTER),
+                Duration.ofMillis(values.get(Settings.SPEED_TRIGGER_MS)),
+                values.get(Settings.SPEED_CHECKPOINT_DIR).orElse(dataDir.resolve("checkpoints").resolve("speed")));
+    }
+}

@@ -1,0 +1,85 @@
+package io.lambdatrades.launcher;
+
+import io.lambdatrades.common.PostgresConnection;
+import io.lambdatrades.common.config.ConfigException;
+import io.lambdatrades.common.config.LambdaConfig;
+import io.lambdatrades.speed.SparkSessions;
+import io.lambdatrades.speed.SpeedBatchWriter;
+import io.lambdatrades.speed.SpeedQuery;
+import io.lambdatrades.speed.SpeedSink;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+
+@Command(name = "speed", mixinStandardHelpOptions = true,
+        description = "Run only the speed layer (Spark Structured Streaming, Kafka -> PostgreSQL) against the configured services or those of a running 'lambda up'.")
+final class SpeedCommand
+        implements Callable<Integer>
+{
+    private static final int PROGRESS_EVERY_SECONDS = 10;
+
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call()
+            throws TimeoutException, StreamingQueryException
+    {
+        LambdaConfig config = common.load(Map.of());
+        Logging.configure(config.dataDir().resolve("logs"), "speed", common.verbose);
+        Optional<RuntimeState> running = new RuntimeFile(config.dataDir()).read().filter(RunningSystem::isAlive);
+        String bootstrapServers = config.kafka().bootstrapServers()
+                .or(() -> running.map(RuntimeState::kafkaBootstrapServers))
+                .orElseThrow(() -> new ConfigException("kafka.bootstrap.servers: not set, and no 'lambda up' is running on " + config.dataDir()));
+        PostgresConnection postgres = config.postgres().jdbcUrl()
+                .map(url -> new PostgresConnection(url, config.postgres().user(), config.postgres().password()))
+                .or(() -> running.map(state -> new PostgresConnection(state.postgresJdbcUrl(), state.postgresUser(), "")))
+                .orElseThrow(() -> new ConfigException("postgres.jdbc.url: not set, and no 'lambda up' is running on " + config.dataDir()));
+
+        Console console = new Console(System.out, System.console() != null);
+        SparkSession spark = SparkSessions.create("lambda-speed", config.speed().sparkMaster());
+        Map<String, Object> producerSettings = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.CLIENT_ID_CONFIG, "lambda-speed-dlq");
+        try (KafkaProducer<byte[], byte[]> deadLetters = new KafkaProducer<>(producerSettings, new ByteArraySerializer(), new ByteArraySerializer())) {
+            SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(postgres, SpeedQuery.NAME),
+                    deadLetter -> deadLetters.send(deadLetter.toProducerRecord(config.kafka().deadLetterTopic())));
+            StreamingQuery query = new SpeedQuery(spark, bootstrapServers, config.kafka().topic(), config.speed().checkpointDir(), config.speed().trigger(), writer).start();
+            StopSignals.onStop(() -> new Thread(() -> stop(query), "lambda-speed-stop").start());
+            console.line("lambda speed: " + bootstrapServers + " topic " + config.kafka().topic() + " -> " + postgres.redactedUrl() + ", checkpoint " + config.speed().checkpointDir());
+            while (!query.awaitTermination(PROGRESS_EVERY_SECONDS * 1_000L)) {
+                long newest = writer.newestTradeTs();
+                console.progress(String.format(Locale.ROOT, "speed  %,d trades written  newest trade %s", writer.written(),
+                        newest == Long.MIN_VALUE ? "none" : (System.currentTimeMillis() - newest) + " ms ago"));
+            }
+        }
+        finally {
+            spark.stop();
+        }
+        console.line("lambda speed: stopped");
+        return 0;
+    }
+
+    private static void stop(StreamingQuery query)
+    {
+        try {
+            query.stop();
+        }
+        catch (TimeoutException e) {
+            // The query did not stop in time; the JVM exits anyway and the checkpoint replays the batch.
+        }
+    }
+}

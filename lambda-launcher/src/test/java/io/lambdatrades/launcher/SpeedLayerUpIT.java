@@ -1,0 +1,95 @@
+package io.lambdatrades.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lambdatrades.common.PostgresConnection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The speed layer as {@code up} runs it: a child JVM, killed with -9 mid-stream, restarted, exact again. */
+class SpeedLayerUpIT
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int FRAMES = 400;
+    private static final int TRADES_PER_FRAME = 50;
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void aKilledSpeedLayerIsRestartedAndWritesEveryTradeOnce()
+            throws Exception
+    {
+        Path recording = dataDir.resolve("recording.ndjson");
+        Files.write(recording, frames());
+        try (LambdaProcess up = LambdaProcess.start(Map.of(), "up", "--data-dir", dataDir.toString(), "--source", "replay", "--replay", recording.toString(), "--speed", "max")) {
+            JsonNode running = awaitStatus(json -> json.at("/layers/speed/pid").asLong() > 0);
+            long firstPid = running.at("/layers/speed/pid").asLong();
+            assertThat(firstPid).isNotEqualTo(up.pid());
+            PostgresConnection postgres = new PostgresConnection(running.at("/postgres/jdbcUrl").asText(), "postgres", "");
+            await().atMost(Duration.ofMinutes(2)).until(() -> count(postgres) > 0);
+
+            ProcessHandle.of(firstPid).orElseThrow().destroyForcibly();
+
+            JsonNode restarted = awaitStatus(json -> json.at("/layers/speed/pid").asLong() > 0 && json.at("/layers/speed/pid").asLong() != firstPid);
+            assertThat(restarted.at("/layers/speed/state").asText()).isEqualTo("running");
+            await().atMost(Duration.ofMinutes(3)).until(() -> count(postgres) == (long) FRAMES * TRADES_PER_FRAME);
+            assertThat(query(postgres, "SELECT sum(trades) FROM lambda.speed_minute")).isEqualTo((long) FRAMES * TRADES_PER_FRAME);
+            up.interrupt();
+            assertThat(up.waitFor(Duration.ofMinutes(2))).isZero();
+        }
+    }
+
+    private static List<String> frames()
+    {
+        List<String> lines = new ArrayList<>();
+        long ts = System.currentTimeMillis() - 600_000;
+        for (int frame = 0; frame < FRAMES; frame++) {
+            StringBuilder text = new StringBuilder("{\"data\":[");
+            for (int trade = 0; trade < TRADES_PER_FRAME; trade++) {
+                text.append(trade == 0 ? "" : ",").append("{\"p\":").append(100 + frame * 0.01).append(",\"s\":\"S").append(trade % 7)
+                        .append("\",\"t\":").append(ts + frame * 100L).append(",\"v\":").append(trade + 1).append("}");
+            }
+            lines.add(text.append("],\"type\":\"trade\"}").toString());
+        }
+        return lines;
+    }
+
+    private JsonNode awaitStatus(java.util.function.Predicate<JsonNode> condition)
+    {
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            last[0] = JSON.readTree(LambdaProcess.run(Map.of(), "status", "--data-dir", dataDir.toString(), "--json").stdout());
+            return condition.test(last[0]);
+        });
+        return last[0];
+    }
+
+    private static long count(PostgresConnection postgres)
+            throws Exception
+    {
+        return query(postgres, "SELECT count(*) FROM lambda.speed_trades");
+    }
+
+    private static long query(PostgresConnection postgres, String sql)
+            throws Exception
+    {
+        try (Connection connection = postgres.open(); Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+}
