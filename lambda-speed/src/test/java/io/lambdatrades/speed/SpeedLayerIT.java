@@ -85,6 +85,41 @@ class SpeedLayerIT
     }
 
     @Test
+    void whilePostgresIsDownTheQueryWaitsAndThenCatchesUpExactly(EmbeddedKafka kafka, @TempDir Path checkpoint, @TempDir Path postgresDir)
+            throws Exception
+    {
+        String topic = KafkaTopics.createTradeTopics(kafka, "speed-outage");
+        Random random = new Random(5);
+        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(postgresDir, SharedPostgres.binariesDir(), 0);
+        int port = postgres.port();
+        PostgresConnection database = postgres.connection();
+        new PostgresSchema(database).migrate();
+        try (KafkaProducer<byte[], byte[]> dlq = producer(kafka)) {
+            SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQuery.NAME),
+                    deadLetter -> dlq.send(deadLetter.toProducerRecord(topic + ".dlq")));
+            StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, checkpoint, Duration.ofMillis(100), writer).start();
+            try {
+                produce(kafka, topic, trades(random, 500, BASE_TS));
+                await().atMost(Duration.ofMinutes(2)).until(() -> count(database) == 500);
+
+                postgres.close();
+                produce(kafka, topic, trades(random, 700, BASE_TS + 100_000));
+                // The query keeps retrying the batch; it must still be alive when PostgreSQL returns.
+                await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(query::isActive);
+
+                postgres = EmbeddedPostgresServer.start(postgresDir, SharedPostgres.binariesDir(), port);
+                await().atMost(Duration.ofMinutes(2)).until(() -> count(database) == 1_200);
+                assertThat(query.isActive()).isTrue();
+                assertViewsMatch(kafka, topic, database);
+            }
+            finally {
+                query.stop();
+                postgres.close();
+            }
+        }
+    }
+
+    @Test
     void aBatchWrittenTwiceIsWrittenOnce(EmbeddedPostgresServer postgres)
             throws Exception
     {
