@@ -27,8 +27,10 @@ public final class SpeedSink
 {
     private static final String CLAIM_BATCH = "INSERT INTO lambda.speed_batches (query_name, batch_id, trades) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
     private static final String INSERT_TRADE = """
-            INSERT INTO lambda.speed_trades (kafka_partition, kafka_offset, symbol, exchange, instrument, price, volume, ts, conditions, source, ingest_ts)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""";
+            INSERT INTO lambda.speed_trades (kafka_partition, kafka_offset, symbol, exchange, instrument, price, volume, ts, conditions, source, ingest_ts, batch_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""";
+    // Last statement of the transaction: the closest the database gets to the commit time.
+    private static final String STAMP_COMMIT = "UPDATE lambda.speed_batches SET committed_at = clock_timestamp() WHERE query_name = ? AND batch_id = ?";
     private static final String PREVIOUS_KEY = """
             SELECT ts, kafka_partition, kafka_offset FROM lambda.speed_trades
             WHERE symbol = ? AND (ts, kafka_partition, kafka_offset) < (?, ?, ?)
@@ -65,6 +67,7 @@ public final class SpeedSink
 
     private final PostgresConnection postgres;
     private final String queryName;
+    private Connection connection;
 
     public SpeedSink(PostgresConnection postgres, String queryName)
     {
@@ -73,28 +76,54 @@ public final class SpeedSink
     }
 
     /**
+     * Not thread safe: the query's batches come one at a time.
+     *
      * @return false when this batch id was committed before and so nothing was written
      */
     public boolean write(long batchId, List<KafkaTrade> trades)
             throws SQLException
     {
-        try (Connection connection = postgres.open()) {
-            connection.setAutoCommit(false);
-            try {
-                if (!claim(connection, batchId, trades.size())) {
-                    connection.rollback();
-                    return false;
-                }
-                insertTrades(connection, trades);
-                recomputeChanges(connection, trades);
-                mergeMinutes(connection, MinuteAggregate.of(trades));
-                connection.commit();
-                return true;
-            }
-            catch (SQLException | RuntimeException e) {
+        Connection connection = connection();
+        try {
+            if (!claim(connection, batchId, trades.size())) {
                 connection.rollback();
-                throw e;
+                return false;
             }
+            insertTrades(connection, batchId, trades);
+            recomputeChanges(connection, trades);
+            mergeMinutes(connection, MinuteAggregate.of(trades));
+            stampCommit(connection, batchId);
+            connection.commit();
+            return true;
+        }
+        catch (SQLException | RuntimeException e) {
+            // A broken connection (PostgreSQL restarted) is replaced on the next attempt.
+            closeQuietly();
+            throw e;
+        }
+    }
+
+    /** One connection kept across batches: opening one costs more than a small batch's writes. */
+    private Connection connection()
+            throws SQLException
+    {
+        if (connection == null || connection.isClosed()) {
+            connection = postgres.open();
+            connection.setAutoCommit(false);
+        }
+        return connection;
+    }
+
+    private void closeQuietly()
+    {
+        if (connection != null) {
+            try {
+                connection.close();
+            }
+            catch (SQLException e) {
+                // Already broken: nothing left to release.
+            }
+            connection = null;
         }
     }
 
@@ -109,7 +138,17 @@ public final class SpeedSink
         }
     }
 
-    private static void insertTrades(Connection connection, List<KafkaTrade> trades)
+    private void stampCommit(Connection connection, long batchId)
+            throws SQLException
+    {
+        try (PreparedStatement statement = connection.prepareStatement(STAMP_COMMIT)) {
+            statement.setString(1, queryName);
+            statement.setLong(2, batchId);
+            statement.executeUpdate();
+        }
+    }
+
+    private static void insertTrades(Connection connection, long batchId, List<KafkaTrade> trades)
             throws SQLException
     {
         try (PreparedStatement statement = connection.prepareStatement(INSERT_TRADE)) {
@@ -126,6 +165,7 @@ public final class SpeedSink
                 statement.setArray(9, connection.createArrayOf("text", trade.conditions().toArray()));
                 statement.setString(10, trade.source());
                 statement.setObject(11, time(trade.ingestTs()));
+                statement.setLong(12, batchId);
                 statement.addBatch();
             }
             statement.executeBatch();

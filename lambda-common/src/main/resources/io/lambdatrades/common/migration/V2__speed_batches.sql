@@ -7,3 +7,6 @@ CREATE TABLE speed_batches (
     committed_at  timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (query_name, batch_id)
 );
+
+-- Which micro-batch wrote each trade: lineage, and the delay from a trade's time to its commit.
+ALTER TABLE speed_trades ADD COLUMN batch_id bigint;

@@ -31,6 +31,7 @@ class ConfigLoaderTest
         assertThat(config.ingest()).isEqualTo(new IngestConfig("simulate", List.of(), 200, 0, 20, 42, 10_000,
                 new FinnhubConfig(URI.create("wss://ws.finnhub.io"), Optional.empty(), 50, Duration.ofSeconds(90)),
                 new ReplayConfig(Optional.empty(), 1)));
+        assertThat(config.speed()).isEqualTo(new SpeedConfig(true, "local[2]", Duration.ofMillis(100), Path.of("data").toAbsolutePath().resolve("checkpoints/speed")));
     }
 
     @Test
@@ -71,6 +72,11 @@ class ConfigLoaderTest
                   file: /tmp/rec.ndjson
                   speed: max
                 simulate.seed: 7
+                spark.master: spark://spark-master:7077
+                speed:
+                  trigger.ms: 250
+                  checkpoint.dir: /srv/checkpoints/speed
+                  enabled: false
                 """);
 
         LambdaConfig config = load(Optional.of(file), Map.of(), Map.of());
@@ -81,6 +87,7 @@ class ConfigLoaderTest
         assertThat(config.ingest()).isEqualTo(new IngestConfig("finnhub", List.of("AAPL", "BINANCE:BTCUSDT"), 5000, 3, 50.5, 7, 500,
                 new FinnhubConfig(URI.create("ws://127.0.0.1:9999/feed"), Optional.of(Path.of("/run/secrets/finnhub")), 2, Duration.ofSeconds(30)),
                 new ReplayConfig(Optional.of(Path.of("/tmp/rec.ndjson")), Double.POSITIVE_INFINITY)));
+        assertThat(config.speed()).isEqualTo(new SpeedConfig(false, "spark://spark-master:7077", Duration.ofMillis(250), Path.of("/srv/checkpoints/speed")));
     }
 
     @Test

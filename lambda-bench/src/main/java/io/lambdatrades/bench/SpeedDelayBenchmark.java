@@ -1,0 +1,136 @@
+package io.lambdatrades.bench;
+
+import io.lambdatrades.common.PostgresConnection;
+import io.lambdatrades.common.PostgresSchema;
+import io.lambdatrades.common.Trade;
+import io.lambdatrades.common.TradeCodec;
+import io.lambdatrades.embedded.EmbeddedKafka;
+import io.lambdatrades.embedded.EmbeddedPostgresServer;
+import io.lambdatrades.embedded.testing.KafkaTopics;
+import io.lambdatrades.speed.SparkSessions;
+import io.lambdatrades.speed.SpeedBatchWriter;
+import io.lambdatrades.speed.SpeedQuery;
+import io.lambdatrades.speed.SpeedSink;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Speed layer delay: Kafka record timestamp -> commit of the micro-batch in PostgreSQL, per trade,
+ * at steady rates, with Spark local and the embedded servers in this JVM.
+ *
+ * <p>Usage: {@code SpeedDelayBenchmark [seconds-per-rate] [rate...]}
+ */
+public final class SpeedDelayBenchmark
+{
+    private static final List<String> SYMBOLS = List.of("AAPL", "MSFT", "NVDA", "BINANCE:BTCUSDT", "BINANCE:ETHUSDT", "OANDA:EUR_USD");
+
+    private SpeedDelayBenchmark() {}
+
+    public static void main(String[] args)
+            throws Exception
+    {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+        int[] rates = args.length > 1 ? Arrays.stream(args, 1, args.length).mapToInt(Integer::parseInt).toArray() : new int[] {1_000, 10_000};
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(Files.createTempDirectory("bench-speed-kafka"), 0, 0);
+                EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(Files.createTempDirectory("bench-speed-pg"),
+                        Files.createTempDirectory("bench-speed-pg-binaries"), 0)) {
+            SparkSession spark = SparkSessions.create("bench-speed", "local[2]");
+            for (int rate : rates) {
+                String topic = KafkaTopics.createTradeTopics(kafka, "speed-delay-" + rate);
+                PostgresConnection database = freshDatabase(postgres, "bench_" + rate);
+                SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQuery.NAME), deadLetter -> { });
+                StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, Files.createTempDirectory("bench-speed-checkpoint"),
+                        Duration.ofMillis(100), writer).start();
+                long sent = produceSteadily(kafka, topic, rate, seconds);
+                while (writer.written() < sent) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                }
+                query.stop();
+                long[] delays = delays(database);
+                System.out.printf(Locale.ROOT, "%,d trades/s for %d s (%,d trades): delay Kafka timestamp -> PostgreSQL commit p50 %d ms, p99 %d ms, max %d ms%n",
+                        rate, seconds, delays.length, percentile(delays, 0.5), percentile(delays, 0.99), delays[delays.length - 1]);
+            }
+            spark.stop();
+        }
+        System.exit(0);
+    }
+
+    private static long produceSteadily(EmbeddedKafka kafka, String topic, int rate, int seconds)
+    {
+        TradeCodec codec = new TradeCodec();
+        Map<String, Object> settings = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 1);
+        long count = (long) rate * seconds;
+        long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings, new ByteArraySerializer(), new ByteArraySerializer())) {
+            long next = System.nanoTime();
+            for (long i = 0; i < count; i++) {
+                long wait = next - System.nanoTime();
+                if (wait > 50_000) {
+                    LockSupport.parkNanos(wait);
+                }
+                long now = System.currentTimeMillis();
+                String symbol = SYMBOLS.get((int) (i % SYMBOLS.size()));
+                Trade trade = new Trade(symbol, 100 + (i % 1000) * 0.01, 1, now, List.of(), "simulate", now);
+                producer.send(new ProducerRecord<>(topic, symbol.getBytes(StandardCharsets.UTF_8), codec.encode(trade)));
+                next += intervalNanos;
+            }
+        }
+        return count;
+    }
+
+    /** Each trade's delay: its batch's commit time minus its Kafka timestamp (the producer's send time). */
+    private static long[] delays(PostgresConnection database)
+            throws Exception
+    {
+        String sql = """
+                SELECT (extract(epoch FROM b.committed_at) * 1000)::bigint - (extract(epoch FROM t.ingest_ts) * 1000)::bigint
+                FROM lambda.speed_trades t JOIN lambda.speed_batches b ON b.batch_id = t.batch_id""";
+        try (Connection connection = database.open(); Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            long[] delays = new long[0];
+            int size = 0;
+            while (rows.next()) {
+                if (size == delays.length) {
+                    delays = Arrays.copyOf(delays, Math.max(1024, size * 2));
+                }
+                delays[size++] = rows.getLong(1);
+            }
+            long[] result = Arrays.copyOf(delays, size);
+            Arrays.sort(result);
+            return result;
+        }
+    }
+
+    private static PostgresConnection freshDatabase(EmbeddedPostgresServer postgres, String name)
+            throws Exception
+    {
+        try (Connection connection = postgres.connection().open(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+        }
+        PostgresConnection database = new PostgresConnection(postgres.connection().jdbcUrl().replace("/postgres", "/" + name), "postgres", "");
+        new PostgresSchema(database).migrate();
+        return database;
+    }
+
+    private static long percentile(long[] sorted, double quantile)
+    {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(quantile * sorted.length) - 1)];
+    }
+}
