@@ -64,8 +64,11 @@ public final class SpeedDelayBenchmark
                 }
                 query.stop();
                 long[] delays = delays(database);
-                System.out.printf(Locale.ROOT, "%,d trades/s for %d s (%,d trades): delay Kafka timestamp -> PostgreSQL commit p50 %d ms, p99 %d ms, max %d ms%n",
-                        rate, seconds, delays.length, percentile(delays, 0.5), percentile(delays, 0.99), delays[delays.length - 1]);
+                SpeedBatchWriter.Timings timings = writer.timings();
+                System.out.printf(Locale.ROOT, "%,d trades/s for %d s (%,d trades): delay Kafka timestamp -> PostgreSQL commit p50 %d ms, p99 %d ms, max %d ms;"
+                                + " %d batches, per batch %d ms in Spark (read + collect), %d ms writing to PostgreSQL%n",
+                        rate, seconds, delays.length, percentile(delays, 0.5), percentile(delays, 0.99), delays[delays.length - 1],
+                        timings.batches(), timings.collectMillis() / Math.max(1, timings.batches()), timings.writeMillis() / Math.max(1, timings.batches()));
             }
             spark.stop();
         }

@@ -34,6 +34,9 @@ public final class SpeedBatchWriter
     private final TradeCodec codec = new TradeCodec();
     private final AtomicLong newestTradeTs = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong written = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong collectNanos = new AtomicLong();
+    private final AtomicLong writeNanos = new AtomicLong();
 
     public SpeedBatchWriter(SpeedSink sink, Consumer<DeadLetter> deadLetters)
     {
@@ -44,7 +47,9 @@ public final class SpeedBatchWriter
     public void write(Dataset<Row> batch, long batchId)
             throws InterruptedException
     {
+        long start = System.nanoTime();
         List<Row> rows = batch.select("value", "partition", "offset").collectAsList();
+        long collected = System.nanoTime();
         List<KafkaTrade> trades = new ArrayList<>(rows.size());
         for (Row row : rows) {
             byte[] value = row.getAs("value");
@@ -59,7 +64,18 @@ public final class SpeedBatchWriter
         writeWithRetry(batchId, trades);
         trades.forEach(trade -> newestTradeTs.accumulateAndGet(trade.trade().ts(), Math::max));
         written.addAndGet(trades.size());
+        batches.incrementAndGet();
+        collectNanos.addAndGet(collected - start);
+        writeNanos.addAndGet(System.nanoTime() - collected);
     }
+
+    /** Where the time of the batches so far went: Spark (reading Kafka, collecting) and PostgreSQL. */
+    public Timings timings()
+    {
+        return new Timings(batches.get(), collectNanos.get() / 1_000_000, writeNanos.get() / 1_000_000);
+    }
+
+    public record Timings(long batches, long collectMillis, long writeMillis) {}
 
     private void writeWithRetry(long batchId, List<KafkaTrade> trades)
             throws InterruptedException

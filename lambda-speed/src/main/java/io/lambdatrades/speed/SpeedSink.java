@@ -43,9 +43,10 @@ public final class SpeedSink
             FROM (SELECT kafka_partition, kafka_offset, ts, price,
                          lag(price) OVER (ORDER BY ts, kafka_partition, kafka_offset) AS previous
                   FROM lambda.speed_trades
-                  WHERE symbol = ? AND (ts, kafka_partition, kafka_offset) >= (?, ?, ?)) w
+                  WHERE symbol = ? AND (ts, kafka_partition, kafka_offset) >= (?, ?, ?) AND ts >= ?) w
             WHERE t.kafka_partition = w.kafka_partition AND t.kafka_offset = w.kafka_offset
-              AND (w.ts, w.kafka_partition, w.kafka_offset) >= (?, ?, ?)""";
+              AND (w.ts, w.kafka_partition, w.kafka_offset) >= (?, ?, ?)
+              AND t.symbol = ?""";
     private static final String MERGE_MINUTE = """
             INSERT INTO lambda.speed_minute AS m (symbol, bucket, open, high, low, close, volume, trades, notional,
                 first_ts, first_partition, first_offset, last_ts, last_partition, last_offset)
@@ -183,7 +184,9 @@ public final class SpeedSink
                 Key from = previousKey(previous, earliest).orElse(Key.of(earliest));
                 recompute.setString(1, earliest.trade().symbol());
                 from.bind(recompute, 2);
-                Key.of(earliest).bind(recompute, 5);
+                recompute.setObject(5, from.ts());
+                Key.of(earliest).bind(recompute, 6);
+                recompute.setString(9, earliest.trade().symbol());
                 recompute.addBatch();
             }
             recompute.executeBatch();

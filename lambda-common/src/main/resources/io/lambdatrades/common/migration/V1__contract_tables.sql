@@ -26,7 +26,8 @@ CREATE TABLE speed_trades (
     pct_change       double precision,
     PRIMARY KEY (kafka_partition, kafka_offset)
 );
-CREATE INDEX speed_trades_symbol_ts ON speed_trades (symbol, ts);
+-- The order of a symbol's trades, which the previous-trade lookups walk.
+CREATE INDEX speed_trades_symbol_order ON speed_trades (symbol, ts, kafka_partition, kafka_offset);
 
 CREATE TABLE speed_minute (
     symbol           text NOT NULL,
