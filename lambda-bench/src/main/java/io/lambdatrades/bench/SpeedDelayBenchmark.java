@@ -62,6 +62,7 @@ public final class SpeedDelayBenchmark
                 while (writer.written() < sent) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
                 }
+                System.out.println("last micro-batch, Spark's own split (ms): " + query.lastProgress().durationMs());
                 query.stop();
                 long[] delays = delays(database);
                 SpeedBatchWriter.Timings timings = writer.timings();
