@@ -7,7 +7,7 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /** The validated configuration of one process. */
-public record LambdaConfig(Path dataDir, KafkaConfig kafka, PostgresConfig postgres, IngestConfig ingest, SpeedConfig speed, Map<String, String> effective)
+public record LambdaConfig(Path dataDir, KafkaConfig kafka, PostgresConfig postgres, IngestConfig ingest, SpeedConfig speed, BatchConfig batch, Map<String, String> effective)
 {
     public LambdaConfig
     {
@@ -16,6 +16,7 @@ public record LambdaConfig(Path dataDir, KafkaConfig kafka, PostgresConfig postg
         requireNonNull(postgres, "postgres is null");
         requireNonNull(ingest, "ingest is null");
         requireNonNull(speed, "speed is null");
+        requireNonNull(batch, "batch is null");
         effective = Map.copyOf(requireNonNull(effective, "effective is null"));
     }
 
@@ -36,6 +37,7 @@ public record LambdaConfig(Path dataDir, KafkaConfig kafka, PostgresConfig postg
                 PostgresConfig.from(values),
                 ingest,
                 SpeedConfig.from(values, dataDir),
+                BatchConfig.from(values, dataDir),
                 values.describe());
     }
 }

@@ -2,16 +2,20 @@ package io.lambdatrades.common.config;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 import static io.lambdatrades.common.config.ValueParsers.anyLong;
+import static io.lambdatrades.common.config.ValueParsers.batchPeriod;
 import static io.lambdatrades.common.config.ValueParsers.bool;
 import static io.lambdatrades.common.config.ValueParsers.commaList;
 import static io.lambdatrades.common.config.ValueParsers.intAtLeast;
 import static io.lambdatrades.common.config.ValueParsers.nonEmptyString;
 import static io.lambdatrades.common.config.ValueParsers.oneOf;
+import static io.lambdatrades.common.config.ValueParsers.optionalLocation;
 import static io.lambdatrades.common.config.ValueParsers.optionalPath;
+import static io.lambdatrades.common.config.ValueParsers.optionalThriftUri;
 import static io.lambdatrades.common.config.ValueParsers.path;
 import static io.lambdatrades.common.config.ValueParsers.port;
 import static io.lambdatrades.common.config.ValueParsers.positiveDouble;
@@ -77,13 +81,24 @@ public final class Settings
             "Replay pace: 1 the original, 10 ten times faster, max as fast as Kafka takes it", speed());
 
     public static final Setting<String> SPARK_MASTER = Setting.of("spark.master", "local[2]",
-            "Spark master of the speed layer: local[N], spark://host:port, yarn, k8s://...", nonEmptyString());
+            "Spark master of the speed layer and the batch tasks: local[N], spark://host:port, yarn, k8s://...", nonEmptyString());
     public static final Setting<Integer> SPEED_TRIGGER_MS = Setting.of("speed.trigger.ms", "100",
             "Micro-batch trigger of the speed layer, milliseconds", intAtLeast(1));
     public static final Setting<Optional<Path>> SPEED_CHECKPOINT_DIR = Setting.of("speed.checkpoint.dir", "",
             "Checkpoint of the speed query (file:, hdfs:, s3a: on a cluster); empty is <data.dir>/checkpoints/speed", optionalPath());
     public static final Setting<Boolean> SPEED_ENABLED = Setting.of("speed.enabled", "true",
             "Whether lambda up runs the speed layer (a child JVM it restarts when it dies)", bool());
+
+    public static final Setting<Optional<URI>> METASTORE_URI = Setting.of("metastore.uri", "",
+            "Thrift URI of an external Hive metastore; empty runs the embedded one (Derby's network server under <data.dir>/metastore)", optionalThriftUri());
+    public static final Setting<Integer> METASTORE_PORT = Setting.of("metastore.port", "0",
+            "Port of the embedded metastore database (Derby network server); 0 picks a free port", port());
+    public static final Setting<Optional<String>> WAREHOUSE_DIR = Setting.of("warehouse.dir", "",
+            "Hive warehouse holding the master dataset (file:, hdfs:, s3a:); empty is <data.dir>/warehouse", optionalLocation());
+    public static final Setting<Optional<String>> VIEWS_DIR = Setting.of("views.dir", "",
+            "Where the batch views are written as Parquet (file:, hdfs:, s3a:); empty is <data.dir>/views", optionalLocation());
+    public static final Setting<Duration> BATCH_PERIOD = Setting.of("batch.period", "1d",
+            "Batch period: the cutoff is aligned to it (1d, 6h, 1h, 15m)", batchPeriod());
 
     public static final Setting<Long> SIMULATE_SEED = Setting.of("simulate.seed", "42",
             "Seed of the simulated market: one seed, one market", anyLong());
@@ -96,6 +111,7 @@ public final class Settings
             FINNHUB_URL, FINNHUB_TOKEN_FILE, FINNHUB_MAX_SYMBOLS, FINNHUB_STALE_AFTER_SECONDS,
             REPLAY_FILE, REPLAY_SPEED,
             SPARK_MASTER, SPEED_TRIGGER_MS, SPEED_CHECKPOINT_DIR, SPEED_ENABLED,
+            METASTORE_URI, METASTORE_PORT, WAREHOUSE_DIR, VIEWS_DIR, BATCH_PERIOD,
             SIMULATE_SEED);
 
     /** Variables with the LAMBDA_ prefix that are not settings and so are not refused as unknown. */

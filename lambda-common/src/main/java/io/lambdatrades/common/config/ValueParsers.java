@@ -4,14 +4,19 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The parsers settings are declared with; each failure message says what a good value looks like. */
 public final class ValueParsers
 {
+    private static final Pattern PERIOD = Pattern.compile("(\\d+)([mhd])");
+
     private ValueParsers() {}
 
     public static ValueParser<String> string()
@@ -184,6 +189,67 @@ public final class ValueParsers
             catch (InvalidPathException e) {
                 throw new IllegalArgumentException("must be a path (" + e.getReason() + ")");
             }
+        };
+    }
+
+    /** A location for Hadoop's file systems: a local path, or a URI with a scheme (file:, hdfs:, s3a:); empty is not set. */
+    public static ValueParser<Optional<String>> optionalLocation()
+    {
+        return text -> {
+            String value = text.trim();
+            if (value.isEmpty()) {
+                return Optional.empty();
+            }
+            if (value.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
+                try {
+                    URI uri = new URI(value);
+                    return Optional.of(uri.toString());
+                }
+                catch (URISyntaxException e) {
+                    throw new IllegalArgumentException("must be a path or a URI such as hdfs://namenode:8020/lambda (" + e.getReason() + ")");
+                }
+            }
+            return Optional.of(path().parse(value).toAbsolutePath().normalize().toUri().toString());
+        };
+    }
+
+    /** A thrift:// URI, or empty for not set. */
+    public static ValueParser<Optional<URI>> optionalThriftUri()
+    {
+        return text -> {
+            if (text.isBlank()) {
+                return Optional.empty();
+            }
+            try {
+                URI uri = new URI(text.trim());
+                if ("thrift".equals(uri.getScheme()) && uri.getHost() != null && uri.getPort() > 0) {
+                    return Optional.of(uri);
+                }
+            }
+            catch (URISyntaxException e) {
+                // Reported below.
+            }
+            throw new IllegalArgumentException("must be a thrift://host:port URI");
+        };
+    }
+
+    /** A batch period: a whole number of minutes, hours or days (30m, 1h, 1d) that divides a day. */
+    public static ValueParser<Duration> batchPeriod()
+    {
+        return text -> {
+            Matcher matcher = PERIOD.matcher(text.trim().toLowerCase(Locale.ROOT));
+            if (matcher.matches()) {
+                long amount = Long.parseLong(matcher.group(1));
+                Duration period = switch (matcher.group(2)) {
+                    case "m" -> Duration.ofMinutes(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
+                };
+                if (period.equals(Duration.ofDays(1)) || !period.isZero() && Duration.ofDays(1).toMinutes() % period.toMinutes() == 0 && period.compareTo(Duration.ofDays(1)) < 0) {
+                    return period;
+                }
+            }
+            throw new IllegalArgumentException("must be a period that divides a day, such as 1d, 6h, 1h or 15m");
         };
     }
 }

@@ -1,0 +1,60 @@
+package io.lambdatrades.batch;
+
+import io.lambdatrades.common.PostgresConnection;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * One batch run at a time per PostgreSQL database, whichever process starts it: a session-level
+ * advisory lock, released when the holder closes it or dies.
+ */
+final class PipelineLock
+        implements AutoCloseable
+{
+    // An arbitrary key that the system uses for nothing else.
+    private static final long KEY = 0x6c616d6264614254L;
+
+    private final Connection connection;
+
+    private PipelineLock(Connection connection)
+    {
+        this.connection = connection;
+    }
+
+    /** @throws BatchBusyException when another run holds it */
+    static PipelineLock acquire(PostgresConnection postgres)
+            throws SQLException
+    {
+        Connection connection = postgres.open();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+            statement.setLong(1, KEY);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                if (!rows.getBoolean(1)) {
+                    connection.close();
+                    throw new BatchBusyException("another batch run is in progress on " + postgres.redactedUrl() + "; try again when it has finished");
+                }
+            }
+        }
+        return new PipelineLock(connection);
+    }
+
+    @Override
+    public void close()
+            throws SQLException
+    {
+        connection.close();
+    }
+
+    static final class BatchBusyException
+            extends IllegalStateException
+    {
+        BatchBusyException(String message)
+        {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.lambdatrades.batch;
+
+import io.lambdatrades.common.Trade;
+import io.lambdatrades.common.TradeCodec;
+import io.lambdatrades.common.TradeDecodingException;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.util.LongAccumulator;
+
+import java.time.LocalDate;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Kafka records (value, partition, offset) to master dataset rows. A value that does not decode is
+ * counted and left out: the speed layer sends it to the dead-letter topic, the batch layer must not
+ * send it twice.
+ */
+final class TradeRowDecoder
+        implements MapPartitionsFunction<Row, Row>
+{
+    private static final long MILLIS_PER_DAY = 86_400_000L;
+
+    private final LongAccumulator undecodable;
+
+    TradeRowDecoder(LongAccumulator undecodable)
+    {
+        this.undecodable = requireNonNull(undecodable, "undecodable is null");
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> records)
+    {
+        TradeCodec codec = new TradeCodec();
+        return new Iterator<>()
+        {
+            private Row next = advance();
+
+            private Row advance()
+            {
+                while (records.hasNext()) {
+                    Row record = records.next();
+                    try {
+                        return toRow(codec.decode(record.getAs(0)), record.getInt(1), record.getLong(2));
+                    }
+                    catch (TradeDecodingException e) {
+                        undecodable.add(1);
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            public boolean hasNext()
+            {
+                return next != null;
+            }
+
+            @Override
+            public Row next()
+            {
+                if (next == null) {
+                    throw new NoSuchElementException();
+                }
+                Row row = next;
+                next = advance();
+                return row;
+            }
+        };
+    }
+
+    static Row toRow(Trade trade, int partition, long offset)
+    {
+        return RowFactory.create(
+                trade.symbol(), trade.price(), trade.volume(), trade.ts(),
+                trade.conditions().toArray(new String[0]),
+                trade.source(), trade.ingestTs(), partition, offset, tradeDate(trade.ts()));
+    }
+
+    static String tradeDate(long epochMillis)
+    {
+        return LocalDate.ofEpochDay(Math.floorDiv(epochMillis, MILLIS_PER_DAY)).toString();
+    }
+}

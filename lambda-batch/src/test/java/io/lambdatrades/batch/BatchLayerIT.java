@@ -1,0 +1,268 @@
+package io.lambdatrades.batch;
+
+import io.lambdatrades.batch.ExpectedAggregates.Aggregate;
+import io.lambdatrades.batch.ExpectedAggregates.SentTrade;
+import io.lambdatrades.batch.SharedHive.Hive;
+import io.lambdatrades.common.PostgresConnection;
+import io.lambdatrades.common.PostgresSchema;
+import io.lambdatrades.common.Trade;
+import io.lambdatrades.common.TradeCodec;
+import io.lambdatrades.common.config.BatchConfig;
+import io.lambdatrades.embedded.EmbeddedKafka;
+import io.lambdatrades.embedded.EmbeddedPostgresServer;
+import io.lambdatrades.embedded.testing.KafkaTopics;
+import io.lambdatrades.embedded.testing.SharedKafka;
+import io.lambdatrades.embedded.testing.SharedPostgres;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The batch pipeline against a real broker, Spark local with a real Hive metastore, and a real PostgreSQL. */
+@ExtendWith({SharedKafka.class, SharedPostgres.class, SharedHive.class})
+class BatchLayerIT
+{
+    private static final List<String> SYMBOLS = List.of("AAPL", "BINANCE:BTCUSDT", "OANDA:EUR_USD", "MSFT");
+    private static final long MINUTE = 60_000L;
+    private static final long HOUR = 3_600_000L;
+    private static final long DAY = 86_400_000L;
+    private static final long FIRST_DAY = LocalDate.of(2026, 11, 20).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+    private static final Instant CUTOFF = Instant.ofEpochMilli(FIRST_DAY + 3 * DAY);
+
+    @Test
+    void viewsEqualTheTradesOverSeveralDaysAndARerunChangesNothing(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, Hive hive, @TempDir Path dir)
+            throws Exception
+    {
+        Fixture fixture = fixture(kafka, postgres, hive, dir, "batch_views");
+        // Three closed days and some of the open fourth, which the views must leave out.
+        produce(kafka, fixture.topic(), trades(new Random(11), 6_000, FIRST_DAY, 3 * DAY + 6 * HOUR));
+
+        BatchPipeline.BatchResult first = fixture.pipeline().run(new BatchRequest(CUTOFF, Set.of(), "test"));
+
+        List<SentTrade> sent = sent(kafka, fixture.topic());
+        assertThat(first.absorbedTrades()).isEqualTo(sent.size());
+        assertThat(first.viewDates()).containsExactly("2026-11-20", "2026-11-21", "2026-11-22");
+        assertMasterDatasetHoldsEachTradeOnce(hive, sent.size());
+        assertViews(fixture, sent);
+        assertThat(query(fixture.database(), "SELECT cutoff_ts = '2026-11-23T00:00:00Z'::timestamptz FROM lambda.cutoff")).containsExactly("t");
+
+        BatchPipeline.BatchResult again = fixture.pipeline().run(new BatchRequest(CUTOFF, Set.of(), "test"));
+
+        assertThat(again.absorbedTrades()).isZero();
+        assertMasterDatasetHoldsEachTradeOnce(hive, sent.size());
+        assertViews(fixture, sent);
+        assertThat(query(fixture.database(), "SELECT string_agg(task || ':' || state, ',' ORDER BY task) FROM lambda.batch_task_runs GROUP BY run_id ORDER BY run_id"))
+                .containsExactly("absorb:success,publish:success,views:success", "absorb:success,publish:success,views:success");
+    }
+
+    @Test
+    void aRunKilledBeforeOrAfterItsCommitLeavesEachTradeOnceAfterTheRerun(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, Hive hive, @TempDir Path dir)
+            throws Exception
+    {
+        Fixture fixture = fixture(kafka, postgres, hive, dir, "batch_crash");
+        produce(kafka, fixture.topic(), trades(new Random(12), 2_000, FIRST_DAY, 2 * DAY));
+
+        BatchPipeline crashBeforeCommit = fixture.pipeline(crashAt(BatchProgress.Step.ABSORB_STAGED));
+        assertThatThrownBy(() -> crashBeforeCommit.run(new BatchRequest(CUTOFF, Set.of(), "test"))).hasMessageContaining("crash at ABSORB_STAGED");
+
+        produce(kafka, fixture.topic(), trades(new Random(13), 1_000, FIRST_DAY + DAY, DAY));
+        BatchPipeline crashAfterCommit = fixture.pipeline(crashAt(BatchProgress.Step.ABSORB_COMMITTED));
+        assertThatThrownBy(() -> crashAfterCommit.run(new BatchRequest(CUTOFF, Set.of(), "test"))).hasMessageContaining("crash at ABSORB_COMMITTED");
+        assertThat(query(fixture.database(), "SELECT state FROM lambda.batch_runs ORDER BY run_id")).containsExactly("failed", "failed");
+
+        produce(kafka, fixture.topic(), trades(new Random(14), 500, FIRST_DAY + 2 * DAY, DAY));
+        fixture.pipeline().run(new BatchRequest(CUTOFF, Set.of(), "test"));
+
+        List<SentTrade> sent = sent(kafka, fixture.topic());
+        assertThat(sent).hasSize(3_500);
+        assertMasterDatasetHoldsEachTradeOnce(hive, sent.size());
+        assertViews(fixture, sent);
+    }
+
+    @Test
+    void aLateTradeForAClosedDayIsInItsViewsAfterTheNextRun(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, Hive hive, @TempDir Path dir)
+            throws Exception
+    {
+        Fixture fixture = fixture(kafka, postgres, hive, dir, "batch_late");
+        produce(kafka, fixture.topic(), trades(new Random(15), 1_500, FIRST_DAY, 3 * DAY));
+        fixture.pipeline().run(new BatchRequest(CUTOFF, Set.of(), "test"));
+
+        Trade late = new Trade("AAPL", 123.45, 7, FIRST_DAY + 5 * HOUR + 1, List.of("late"), "simulate", CUTOFF.toEpochMilli() + 5);
+        produce(kafka, fixture.topic(), List.of(late));
+        BatchPipeline.BatchResult rerun = fixture.pipeline().run(new BatchRequest(CUTOFF, Set.of(), "test"));
+
+        assertThat(rerun.absorbedTrades()).isEqualTo(1);
+        assertThat(rerun.viewDates()).containsExactly("2026-11-20");
+        assertViews(fixture, sent(kafka, fixture.topic()));
+    }
+
+    private static BatchProgress crashAt(BatchProgress.Step step)
+    {
+        return (reached, detail) -> {
+            if (reached == step) {
+                throw new IllegalStateException("crash at " + step);
+            }
+        };
+    }
+
+    private static void assertMasterDatasetHoldsEachTradeOnce(Hive hive, long expected)
+    {
+        // Through the metastore and Hive's Avro SerDe, as any Hive client reads the table.
+        Row counts = hive.spark().sql("SELECT count(*), count(DISTINCT kafka_partition, kafka_offset) FROM lambda.trades_raw").first();
+        assertThat(counts.getLong(0)).isEqualTo(expected);
+        assertThat(counts.getLong(1)).isEqualTo(expected);
+    }
+
+    private static void assertViews(Fixture fixture, List<SentTrade> sent)
+            throws SQLException
+    {
+        long cutoff = CUTOFF.toEpochMilli();
+        Map<String, Map<String, Aggregate>> expected = Map.of(
+                "minute", ExpectedAggregates.of(sent, MINUTE, cutoff),
+                "hourly", ExpectedAggregates.of(sent, HOUR, cutoff),
+                "daily", ExpectedAggregates.of(sent, DAY, cutoff));
+        for (Map.Entry<String, Map<String, Aggregate>> view : expected.entrySet()) {
+            // An independent reader of the Parquet files.
+            String files = fixture.views().resolve(view.getKey()).resolve("*").resolve("*.parquet").toString();
+            try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:")) {
+                ExpectedAggregates.assertSame(view.getValue(), aggregates(duckdb,
+                        "SELECT symbol, epoch_ms(bucket), open, high, low, close, volume, trades, notional FROM read_parquet('" + files + "')"));
+            }
+            try (Connection connection = fixture.database().open()) {
+                ExpectedAggregates.assertSame(view.getValue(), aggregates(connection,
+                        "SELECT symbol, (extract(epoch FROM bucket) * 1000)::bigint, open, high, low, close, volume, trades, notional FROM lambda.batch_" + view.getKey()));
+            }
+        }
+    }
+
+    private static Map<String, Aggregate> aggregates(Connection connection, String sql)
+            throws SQLException
+    {
+        Map<String, Aggregate> aggregates = new HashMap<>();
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                aggregates.put(rows.getString(1) + "@" + rows.getLong(2),
+                        Aggregate.of(rows.getDouble(3), rows.getDouble(4), rows.getDouble(5), rows.getDouble(6), rows.getDouble(7), rows.getLong(8), rows.getDouble(9)));
+            }
+        }
+        return aggregates;
+    }
+
+    private record Fixture(Hive hive, EmbeddedKafka kafka, String topic, PostgresConnection database, BatchConfig config, Path views)
+    {
+        BatchPipeline pipeline()
+        {
+            return pipeline(BatchProgress.NONE);
+        }
+
+        BatchPipeline pipeline(BatchProgress progress)
+        {
+            return new BatchPipeline(hive.spark(), config, database, kafka.bootstrapServers(), topic, progress);
+        }
+    }
+
+    private static Fixture fixture(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, Hive hive, Path dir, String name)
+            throws Exception
+    {
+        // One metastore for the JVM: each test starts its own master dataset in a warehouse of its own.
+        hive.spark().sql("DROP TABLE IF EXISTS " + MasterDataset.TABLE);
+        Path views = dir.resolve("views");
+        BatchConfig config = Hive.config(hive.root(), dir.resolve("warehouse"), views);
+        return new Fixture(hive, kafka, KafkaTopics.createTradeTopics(kafka, name.replace('_', '-')), freshDatabase(postgres, name), config, views);
+    }
+
+    private static List<SentTrade> sent(EmbeddedKafka kafka, String topic)
+    {
+        TradeCodec codec = new TradeCodec();
+        List<SentTrade> sent = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : KafkaTopics.readAll(kafka.bootstrapServers(), topic)) {
+            sent.add(new SentTrade(codec.decode(record.value()), record.partition(), record.offset()));
+        }
+        return sent;
+    }
+
+    /** Trades spread over {@code span} ms from {@code start}: bursts in one millisecond and some out of order. */
+    private static List<Trade> trades(Random random, int count, long start, long span)
+    {
+        List<Trade> trades = new ArrayList<>(count);
+        long step = span / count;
+        for (int i = 0; i < count; i++) {
+            long ts = start + i * step + (random.nextInt(10) < 3 ? 0 : random.nextInt((int) Math.max(1, step)));
+            if (random.nextInt(20) == 0) {
+                ts = Math.max(start, ts - random.nextInt((int) HOUR));
+            }
+            String symbol = SYMBOLS.get(random.nextInt(SYMBOLS.size()));
+            double volume = symbol.startsWith("OANDA") ? 0 : Math.round(random.nextDouble() * 10_000) / 100.0;
+            trades.add(new Trade(symbol, Math.round((100 + random.nextGaussian()) * 100) / 100.0, volume, ts, List.of("1"), "simulate", ts + 3));
+            if (random.nextInt(10) == 0) {
+                // Another trade of the same symbol in the same millisecond.
+                trades.add(new Trade(symbol, Math.round((100 + random.nextGaussian()) * 100) / 100.0, volume, ts, List.of(), "simulate", ts + 3));
+                i++;
+            }
+        }
+        return trades;
+    }
+
+    private static void produce(EmbeddedKafka kafka, String topic, List<Trade> trades)
+            throws Exception
+    {
+        TradeCodec codec = new TradeCodec();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (Trade trade : trades) {
+                producer.send(new ProducerRecord<>(topic, trade.symbol().getBytes(StandardCharsets.UTF_8), codec.encode(trade)));
+            }
+            producer.flush();
+        }
+    }
+
+    private static PostgresConnection freshDatabase(EmbeddedPostgresServer postgres, String name)
+            throws SQLException
+    {
+        try (Connection connection = postgres.connection().open(); Statement statement = connection.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS " + name);
+            statement.execute("CREATE DATABASE " + name);
+        }
+        PostgresConnection database = new PostgresConnection(postgres.connection().jdbcUrl().replace("/postgres", "/" + name), "postgres", "");
+        new PostgresSchema(database).migrate();
+        return database;
+    }
+
+    private static List<String> query(PostgresConnection database, String sql)
+            throws SQLException
+    {
+        List<String> values = new ArrayList<>();
+        try (Connection connection = database.open(); Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+        }
+        return values;
+    }
+}

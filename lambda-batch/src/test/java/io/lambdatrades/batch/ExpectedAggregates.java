@@ -1,0 +1,90 @@
+package io.lambdatrades.batch;
+
+import io.lambdatrades.common.Trade;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** Aggregates per (symbol, bucket) computed straight from the trades, in (ts, partition, offset) order. */
+final class ExpectedAggregates
+{
+    private ExpectedAggregates() {}
+
+    record SentTrade(Trade trade, int partition, long offset)
+    {
+        static final Comparator<SentTrade> ORDER = Comparator.comparingLong((SentTrade sent) -> sent.trade().ts())
+                .thenComparingInt(SentTrade::partition)
+                .thenComparingLong(SentTrade::offset);
+    }
+
+    /** Keyed by "symbol@bucketStartMillis". */
+    static Map<String, Aggregate> of(List<SentTrade> trades, long bucketMillis, long cutoffMillis)
+    {
+        Map<String, Aggregate> aggregates = new TreeMap<>();
+        trades.stream().filter(sent -> sent.trade().ts() < cutoffMillis).sorted(SentTrade.ORDER).forEach(sent -> {
+            long bucket = Math.floorDiv(sent.trade().ts(), bucketMillis) * bucketMillis;
+            aggregates.computeIfAbsent(sent.trade().symbol() + "@" + bucket, key -> new Aggregate()).add(sent.trade());
+        });
+        return aggregates;
+    }
+
+    static final class Aggregate
+    {
+        double open = Double.NaN;
+        double high = Double.NEGATIVE_INFINITY;
+        double low = Double.POSITIVE_INFINITY;
+        double close;
+        double volume;
+        long trades;
+        double notional;
+
+        void add(Trade trade)
+        {
+            if (trades == 0) {
+                open = trade.price();
+            }
+            close = trade.price();
+            high = Math.max(high, trade.price());
+            low = Math.min(low, trade.price());
+            volume += trade.volume();
+            notional += trade.price() * trade.volume();
+            trades++;
+        }
+
+        static Aggregate of(double open, double high, double low, double close, double volume, long trades, double notional)
+        {
+            Aggregate aggregate = new Aggregate();
+            aggregate.open = open;
+            aggregate.high = high;
+            aggregate.low = low;
+            aggregate.close = close;
+            aggregate.volume = volume;
+            aggregate.trades = trades;
+            aggregate.notional = notional;
+            return aggregate;
+        }
+
+        void assertEquals(String key, Aggregate actual)
+        {
+            assertThat(actual).as(key).isNotNull();
+            assertThat(actual.open).as(key + " open").isEqualTo(open);
+            assertThat(actual.close).as(key + " close").isEqualTo(close);
+            assertThat(actual.high).as(key + " high").isEqualTo(high);
+            assertThat(actual.low).as(key + " low").isEqualTo(low);
+            assertThat(actual.trades).as(key + " trades").isEqualTo(trades);
+            assertThat(actual.volume).as(key + " volume").isCloseTo(volume, within(1e-9 * Math.max(1, volume)));
+            assertThat(actual.notional).as(key + " notional").isCloseTo(notional, within(1e-9 * Math.max(1, notional)));
+        }
+    }
+
+    static void assertSame(Map<String, Aggregate> expected, Map<String, Aggregate> actual)
+    {
+        assertThat(actual.keySet()).isEqualTo(expected.keySet());
+        expected.forEach((key, aggregate) -> aggregate.assertEquals(key, actual.get(key)));
+    }
+}
