@@ -13,10 +13,13 @@ import org.apache.spark.sql.SparkSession;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.col;
@@ -60,7 +63,7 @@ public final class ViewStore
                 Path viewStaging = new Path(staging, view.getKey().directory());
                 // One task per date, so one file per date.
                 view.getValue().repartition(col("trade_date")).write().partitionBy("trade_date").parquet(viewStaging.toString());
-                install(fs, viewStaging, view.getKey());
+                register(view.getKey(), install(fs, viewStaging, view.getKey()));
             }
         }
         finally {
@@ -68,11 +71,13 @@ public final class ViewStore
         }
     }
 
-    private void install(FileSystem fs, Path viewStaging, View view)
+    /** @return the dates moved into place */
+    private List<String> install(FileSystem fs, Path viewStaging, View view)
             throws IOException
     {
+        List<String> dates = new ArrayList<>();
         if (!fs.exists(viewStaging)) {
-            return;
+            return dates;
         }
         for (FileStatus partition : fs.listStatus(viewStaging, path -> path.getName().startsWith("trade_date="))) {
             FileStatus[] files = fs.listStatus(partition.getPath(), path -> path.getName().endsWith(".parquet"));
@@ -81,7 +86,28 @@ public final class ViewStore
             }
             Path target = new Path(root + "/" + view.directory() + "/" + partition.getPath().getName() + "/" + FILE_NAME);
             replace(fs, files[0].getPath(), target);
+            dates.add(partition.getPath().getName().substring("trade_date=".length()));
         }
+        return dates;
+    }
+
+    /** The view as a table of the metastore too ({@code lambda.minute}, ...), for {@code lambda sql} and Hive clients. */
+    private void register(View view, List<String> dates)
+    {
+        if (dates.isEmpty()) {
+            return;
+        }
+        String table = table(view);
+        if (!spark.catalog().tableExists(table)) {
+            spark.sql("CREATE TABLE " + table + " USING parquet LOCATION '" + location(view) + "'");
+        }
+        spark.sql("ALTER TABLE " + table + " ADD IF NOT EXISTS " + dates.stream().sorted()
+                .map(date -> "PARTITION (trade_date='" + date + "')").collect(Collectors.joining(" ")));
+    }
+
+    public static String table(View view)
+    {
+        return "lambda." + view.directory();
     }
 
     /** Atomic on a local disk and on HDFS; object stores (s3a) have no atomic rename and copy. */

@@ -70,6 +70,8 @@ class BatchLayerIT
         assertMasterDatasetHoldsEachTradeOnce(hive, sent.size());
         assertViews(fixture, sent);
         assertThat(query(fixture.database(), "SELECT cutoff_ts = '2026-11-23T00:00:00Z'::timestamptz FROM lambda.cutoff")).containsExactly("t");
+        assertThat(hive.spark().sql("SELECT sum(trades) FROM lambda.daily").first().getLong(0))
+                .isEqualTo(sent.stream().filter(trade -> trade.trade().ts() < CUTOFF.toEpochMilli()).count());
 
         BatchPipeline.BatchResult again = fixture.pipeline().run(new BatchRequest(CUTOFF, Set.of(), "test"));
 
@@ -191,6 +193,9 @@ class BatchLayerIT
     {
         // One metastore for the JVM: each test starts its own master dataset in a warehouse of its own.
         hive.spark().sql("DROP TABLE IF EXISTS " + MasterDataset.TABLE);
+        for (ViewStore.View view : ViewStore.View.values()) {
+            hive.spark().sql("DROP TABLE IF EXISTS " + ViewStore.table(view));
+        }
         Path views = dir.resolve("views");
         BatchConfig config = Hive.config(hive.root(), dir.resolve("warehouse"), views);
         return new Fixture(hive, kafka, KafkaTopics.createTradeTopics(kafka, name.replace('_', '-')), freshDatabase(postgres, name), config, views);

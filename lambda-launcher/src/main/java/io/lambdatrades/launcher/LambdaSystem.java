@@ -7,6 +7,7 @@ import io.lambdatrades.common.config.LambdaConfig;
 import io.lambdatrades.common.config.Setting;
 import io.lambdatrades.common.config.Settings;
 import io.lambdatrades.embedded.EmbeddedKafka;
+import io.lambdatrades.embedded.EmbeddedMetastoreDatabase;
 import io.lambdatrades.embedded.EmbeddedPostgresServer;
 import io.lambdatrades.ingest.IngestMetrics;
 import io.lambdatrades.ingest.IngestPipeline;
@@ -56,6 +57,7 @@ final class LambdaSystem
 
     private String bootstrapServers;
     private PostgresConnection postgres;
+    private String metastoreJdbcUrl = "";
     private IngestLayer ingest;
     private ChildLayer speed;
     private ProgressReporter progress;
@@ -112,6 +114,17 @@ final class LambdaSystem
                 });
         new PostgresSchema(postgres).migrate();
         console.line(String.format("  %-10s %s%s", "postgres", postgres.redactedUrl(), config.postgres().jdbcUrl().isPresent() ? " (external)" : "  (data in " + config.dataDir().resolve("postgres") + ")"));
+
+        if (config.batch().metastoreUri().isPresent()) {
+            console.line(String.format("  %-10s %s (external)", "metastore", config.batch().metastoreUri().get()));
+        }
+        else {
+            EmbeddedMetastoreDatabase metastore = EmbeddedMetastoreDatabase.start(config.batch().metastoreDir(), config.batch().metastorePort());
+            resources.push(metastore);
+            metastoreJdbcUrl = metastore.jdbcUrl();
+            console.line(String.format("  %-10s Derby on 127.0.0.1:%d, warehouse %s  (database in %s)", "metastore", metastore.port(),
+                    config.batch().warehouseDir(), config.batch().metastoreDir()));
+        }
 
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             new TradeTopics(config.kafka().topic(), config.kafka().deadLetterTopic(), config.kafka().partitions(), config.kafka().retention().toMillis())
@@ -184,7 +197,7 @@ final class LambdaSystem
                 metrics.frames(), metrics.pings(), metrics.unknownMessages(), metrics.reconnects(), metrics.lastFrameAt(), metrics.bufferedFrames(),
                 ingest.metrics().lastTradeTsBySymbol());
         runtimeFile.write(new RuntimeState(
-                pid, state, startedAt, System.currentTimeMillis(), bootstrapServers, postgres.jdbcUrl(), postgres.user(),
+                pid, state, startedAt, System.currentTimeMillis(), bootstrapServers, postgres.jdbcUrl(), postgres.user(), metastoreJdbcUrl,
                 layers(state),
                 ingestStatus));
     }

@@ -10,6 +10,7 @@ import static java.util.Objects.requireNonNull;
  *
  * @param state running, stopping or stopped
  * @param heartbeatAt epoch ms of the last rewrite: a stale heartbeat means the process hangs or died
+ * @param metastoreJdbcUrl the embedded metastore's database, "" when the metastore is external
  */
 public record RuntimeState(
         long pid,
@@ -19,6 +20,7 @@ public record RuntimeState(
         String kafkaBootstrapServers,
         String postgresJdbcUrl,
         String postgresUser,
+        String metastoreJdbcUrl,
         Map<String, LayerState> layers,
         IngestStatus ingest)
 {
@@ -28,6 +30,7 @@ public record RuntimeState(
         requireNonNull(kafkaBootstrapServers, "kafkaBootstrapServers is null");
         requireNonNull(postgresJdbcUrl, "postgresJdbcUrl is null");
         requireNonNull(postgresUser, "postgresUser is null");
+        requireNonNull(metastoreJdbcUrl, "metastoreJdbcUrl is null");
         layers = Map.copyOf(requireNonNull(layers, "layers is null"));
         requireNonNull(ingest, "ingest is null");
     }

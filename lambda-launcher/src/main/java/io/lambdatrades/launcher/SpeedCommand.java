@@ -1,7 +1,6 @@
 package io.lambdatrades.launcher;
 
 import io.lambdatrades.common.PostgresConnection;
-import io.lambdatrades.common.config.ConfigException;
 import io.lambdatrades.common.config.LambdaConfig;
 import io.lambdatrades.speed.SparkSessions;
 import io.lambdatrades.speed.SpeedBatchWriter;
@@ -18,7 +17,6 @@ import picocli.CommandLine.Mixin;
 
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 
@@ -38,14 +36,9 @@ final class SpeedCommand
     {
         LambdaConfig config = common.load(Map.of());
         Logging.configure(config.dataDir().resolve("logs"), "speed", common.verbose);
-        Optional<RuntimeState> running = new RuntimeFile(config.dataDir()).read().filter(RunningSystem::isAlive);
-        String bootstrapServers = config.kafka().bootstrapServers()
-                .or(() -> running.map(RuntimeState::kafkaBootstrapServers))
-                .orElseThrow(() -> new ConfigException("kafka.bootstrap.servers: not set, and no 'lambda up' is running on " + config.dataDir()));
-        PostgresConnection postgres = config.postgres().jdbcUrl()
-                .map(url -> new PostgresConnection(url, config.postgres().user(), config.postgres().password()))
-                .or(() -> running.map(state -> new PostgresConnection(state.postgresJdbcUrl(), state.postgresUser(), "")))
-                .orElseThrow(() -> new ConfigException("postgres.jdbc.url: not set, and no 'lambda up' is running on " + config.dataDir()));
+        RunningServices services = RunningServices.find(config);
+        String bootstrapServers = services.bootstrapServers();
+        PostgresConnection postgres = services.postgres();
 
         Console console = new Console(System.out, System.console() != null);
         SparkSession spark = SparkSessions.create("lambda-speed", config.speed().sparkMaster());

@@ -1,0 +1,113 @@
+package io.lambdatrades.launcher;
+
+import io.lambdatrades.batch.BatchPipeline;
+import io.lambdatrades.batch.BatchRequest;
+import io.lambdatrades.batch.HiveSessions;
+import io.lambdatrades.common.PostgresConnection;
+import io.lambdatrades.common.PostgresSchema;
+import io.lambdatrades.common.config.LambdaConfig;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "One batch run now: absorb, views, publish. Without options it closes every period ended by now.")
+final class BatchRunCommand
+        implements Callable<Integer>
+{
+    @Mixin
+    CommonOptions common;
+
+    @ArgGroup(exclusive = true)
+    Selection selection;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    static final class Selection
+    {
+        @Option(names = "--period", paramLabel = "P", description = "Close the period starting at P: 2026-11-23, or 2026-11-23T14:00 for periods under a day.")
+        String period;
+
+        @ArgGroup(exclusive = false)
+        Range range;
+    }
+
+    static final class Range
+    {
+        @Option(names = "--from", required = true, paramLabel = "DATE", description = "Backfill: recompute the views from this date (YYYY-MM-DD)...")
+        String from;
+
+        @Option(names = "--to", required = true, paramLabel = "DATE", description = "...to this date, inclusive.")
+        String to;
+    }
+
+    @Override
+    public Integer call()
+            throws Exception
+    {
+        LambdaConfig config = common.load(Map.of());
+        BatchRequest request = request(config, Instant.now());
+        Logging.configure(config.dataDir().resolve("logs"), "batch", common.verbose);
+        RunningServices services = RunningServices.find(config);
+        String bootstrapServers = services.bootstrapServers();
+        PostgresConnection postgres = services.postgres();
+        new PostgresSchema(postgres).migrate();
+        Console console = new Console(System.out, System.console() != null);
+        long started = System.nanoTime();
+        console.line("lambda batch run: " + bootstrapServers + " topic " + config.kafka().topic() + " -> " + config.batch().warehouseDir()
+                + ", views " + config.batch().viewsDir() + ", cutoff to " + request.cutoff());
+        try (MetastoreAccess metastore = MetastoreAccess.open(config, services)) {
+            SparkSession spark = HiveSessions.create("lambda-batch", config.batch(), metastore.jdbcUrl());
+            try (SparkProgress progress = new SparkProgress(spark, console)) {
+                BatchPipeline pipeline = new BatchPipeline(spark, config.batch(), postgres, bootstrapServers, config.kafka().topic(),
+                        (step, detail) -> console.line(String.format(Locale.ROOT, "  %-9s %s  (%.1f s)", step.name().toLowerCase(Locale.ROOT).replaceFirst("_.*", ""),
+                                detail, (System.nanoTime() - started) / 1e9)));
+                BatchPipeline.BatchResult result = pipeline.run(request);
+                console.line(String.format(Locale.ROOT, "lambda batch run: run %d succeeded in %.1f s: %,d trades absorbed, %d date(s) recomputed, cutoff %s",
+                        result.runId(), (System.nanoTime() - started) / 1e9, result.absorbedTrades(), result.viewDates().size(), result.cutoff()));
+            }
+            finally {
+                spark.stop();
+            }
+        }
+        return 0;
+    }
+
+    private BatchRequest request(LambdaConfig config, Instant now)
+    {
+        try {
+            if (selection == null) {
+                return BatchRequest.now(now, config.batch().period());
+            }
+            if (selection.period != null) {
+                return BatchRequest.period(selection.period, now, config.batch().period());
+            }
+            return BatchRequest.backfill(date("--from", selection.range.from), date("--to", selection.range.to), now, config.batch().period());
+        }
+        catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private static LocalDate date(String option, String text)
+    {
+        try {
+            return LocalDate.parse(text);
+        }
+        catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(option + " " + text + " is not a date (YYYY-MM-DD)");
+        }
+    }
+}
