@@ -2,8 +2,6 @@ package io.lambdatrades.batch;
 
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.config.BatchConfig;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 import java.io.IOException;
@@ -14,7 +12,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -75,7 +72,7 @@ public final class BatchPipeline
     }
 
     private SortedSet<String> computeViews(MasterDataset master, AbsorbLedger ledger, BatchRequest request, Instant previousCutoff, Instant cutoff)
-            throws SQLException, IOException
+            throws SQLException, IOException, InterruptedException
     {
         SortedSet<String> stored = master.tradeDates();
         Set<String> candidates = new TreeSet<>(request.backfill());
@@ -95,19 +92,7 @@ public final class BatchPipeline
             progress.step(BatchProgress.Step.VIEWS_DONE, "no closed period has new data");
             return dates;
         }
-        Dataset<Row> minute = BatchViews.minute(master.read(dates), cutoff).persist();
-        try {
-            Dataset<Row> daily = BatchViews.daily(minute);
-            Map<ViewStore.View, Dataset<Row>> views = new EnumMap<>(ViewStore.View.class);
-            views.put(ViewStore.View.MINUTE, minute);
-            views.put(ViewStore.View.HOURLY, BatchViews.hourly(minute));
-            views.put(ViewStore.View.DAILY, daily);
-            views.put(ViewStore.View.EXCHANGE_DAILY, BatchViews.exchangeDaily(daily));
-            new ViewStore(spark, config.viewsDir()).write(views);
-        }
-        finally {
-            minute.unpersist();
-        }
+        new ViewBuilder(new ViewStore(spark, config.viewsDir())).build(master.read(dates), cutoff);
         progress.step(BatchProgress.Step.VIEWS_DONE, String.format(Locale.ROOT, "views recomputed for %d date(s): %s", dates.size(), String.join(", ", dates)));
         return dates;
     }

@@ -26,7 +26,9 @@ public final class HiveSessions
                 .config("spark.hadoop.hive.exec.dynamic.partition.mode", "nonstrict")
                 // trade_date stays the string of the contract, not a date Spark guesses from the directory name.
                 .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
-                .config("spark.sql.datetime.java8API.enabled", "true");
+                .config("spark.sql.datetime.java8API.enabled", "true")
+                // The views' tables find their partitions in their directories rather than in the metastore.
+                .config("spark.sql.hive.manageFilesourcePartitions", "false");
         if (config.metastoreUri().isPresent()) {
             builder.config("spark.hadoop.hive.metastore.uris", config.metastoreUri().get().toString());
         }

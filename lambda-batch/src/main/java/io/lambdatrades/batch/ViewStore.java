@@ -19,7 +19,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.col;
@@ -52,32 +55,51 @@ public final class ViewStore
         }
     }
 
-    /** Writes each view's rows (with a {@code trade_date} column) and swaps every date it holds into place. */
+    /**
+     * Writes each view's rows (with a {@code trade_date} column) and swaps every date it holds into
+     * place. The views are written at once, as concurrent Spark jobs: each is small next to the
+     * fixed cost of a job, which they then share.
+     */
     public void write(Map<View, Dataset<Row>> views)
-            throws IOException
+            throws IOException, InterruptedException
     {
         Path staging = new Path(root + "/_staging/" + UUID.randomUUID());
         FileSystem fs = staging.getFileSystem(hadoop());
+        ExecutorService writers = Executors.newFixedThreadPool(views.size());
         try {
+            List<Future<?>> written = new ArrayList<>();
             for (Map.Entry<View, Dataset<Row>> view : views.entrySet()) {
-                Path viewStaging = new Path(staging, view.getKey().directory());
-                // One task per date, so one file per date.
-                view.getValue().repartition(col("trade_date")).write().partitionBy("trade_date").parquet(viewStaging.toString());
-                register(view.getKey(), install(fs, viewStaging, view.getKey()));
+                written.add(writers.submit(() -> {
+                    Path viewStaging = new Path(staging, view.getKey().directory());
+                    // One task per date, so one file per date.
+                    view.getValue().repartition(col("trade_date")).write().partitionBy("trade_date").parquet(viewStaging.toString());
+                    install(fs, viewStaging, view.getKey());
+                    return null;
+                }));
+            }
+            for (Future<?> view : written) {
+                try {
+                    view.get();
+                }
+                catch (ExecutionException e) {
+                    throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage(), e.getCause());
+                }
+            }
+            for (View view : views.keySet()) {
+                register(view);
             }
         }
         finally {
+            writers.shutdownNow();
             fs.delete(staging, true);
         }
     }
 
-    /** @return the dates moved into place */
-    private List<String> install(FileSystem fs, Path viewStaging, View view)
+    private void install(FileSystem fs, Path viewStaging, View view)
             throws IOException
     {
-        List<String> dates = new ArrayList<>();
         if (!fs.exists(viewStaging)) {
-            return dates;
+            return;
         }
         for (FileStatus partition : fs.listStatus(viewStaging, path -> path.getName().startsWith("trade_date="))) {
             FileStatus[] files = fs.listStatus(partition.getPath(), path -> path.getName().endsWith(".parquet"));
@@ -86,23 +108,22 @@ public final class ViewStore
             }
             Path target = new Path(root + "/" + view.directory() + "/" + partition.getPath().getName() + "/" + FILE_NAME);
             replace(fs, files[0].getPath(), target);
-            dates.add(partition.getPath().getName().substring("trade_date=".length()));
         }
-        return dates;
     }
 
-    /** The view as a table of the metastore too ({@code lambda.minute}, ...), for {@code lambda sql} and Hive clients. */
-    private void register(View view, List<String> dates)
+    /**
+     * The view as a table of the metastore too ({@code lambda.minute}, ...), for {@code lambda sql}.
+     * Its partitions are the directories, found when a query runs: nothing to register per date.
+     */
+    private void register(View view)
     {
-        if (dates.isEmpty()) {
-            return;
-        }
         String table = table(view);
-        if (!spark.catalog().tableExists(table)) {
+        if (spark.catalog().tableExists(table)) {
+            spark.catalog().refreshTable(table);
+        }
+        else {
             spark.sql("CREATE TABLE " + table + " USING parquet LOCATION '" + location(view) + "'");
         }
-        spark.sql("ALTER TABLE " + table + " ADD IF NOT EXISTS " + dates.stream().sorted()
-                .map(date -> "PARTITION (trade_date='" + date + "')").collect(Collectors.joining(" ")));
     }
 
     public static String table(View view)
