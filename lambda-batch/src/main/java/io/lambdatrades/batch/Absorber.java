@@ -63,6 +63,9 @@ public final class Absorber
         }
 
         TopicOffsets offsets = TopicOffsets.read(bootstrapServers, topic);
+        if (!BatchViews.canOrder(offsets.end())) {
+            throw new IllegalStateException("topic " + topic + " has a partition >= 1024 or an offset >= 2^37, beyond what the batch views can order");
+        }
         Map<Integer, Long> start = startOffsets(offsets);
         long records = offsets.end().entrySet().stream().mapToLong(entry -> entry.getValue() - start.get(entry.getKey())).sum();
         if (records <= 0) {

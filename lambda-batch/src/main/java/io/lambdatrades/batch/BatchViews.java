@@ -5,6 +5,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 import java.time.Instant;
+import java.util.Map;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -16,7 +17,6 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.min_by;
-import static org.apache.spark.sql.functions.raise_error;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.timestamp_millis;
 import static org.apache.spark.sql.functions.to_date;
@@ -38,11 +38,14 @@ public final class BatchViews
 
     private BatchViews() {}
 
-    /** @param trades master dataset rows; only those with ts before the cutoff count */
+    /**
+     * @param trades master dataset rows; only those with ts before the cutoff count, and their Kafka
+     * partitions and offsets must be {@linkplain #canOrder packable}
+     */
     public static Dataset<Row> minute(Dataset<Row> trades, Instant cutoff)
     {
         // A trade's place in its minute, (ts, partition, offset), packed in one long: ms within the minute
-        // (16 bits), partition (10 bits), offset (37 bits). Keys out of that range fail the run below.
+        // (16 bits), partition (10 bits), offset (37 bits).
         Column order = expr("shiftleft(pmod(ts, " + MINUTE_MS + "), " + (PARTITION_BITS + OFFSET_BITS) + ")")
                 .bitwiseOR(expr("shiftleft(cast(kafka_partition AS BIGINT), " + OFFSET_BITS + ")"))
                 .bitwiseOR(col("kafka_offset"));
@@ -60,15 +63,12 @@ public final class BatchViews
                         min("price").as("low"),
                         sum("volume").as("volume"),
                         count(lit(1)).as("trades"),
-                        sum(col("price").multiply(col("volume"))).as("notional"),
-                        max("kafka_partition").as("max_partition"),
-                        max("kafka_offset").as("max_offset"));
-        Column packable = col("max_partition").leq(lit(PARTITION_MASK)).and(col("max_offset").leq(lit(OFFSET_MASK)));
+                        sum(col("price").multiply(col("volume"))).as("notional"));
         return finish(minutes.select(
                 col("symbol"),
                 timestamp_millis(col("bucket_ms")).as("bucket"),
                 col("open"), col("high"), col("low"), col("close"), col("volume"),
-                when(packable, col("trades")).otherwise(raise_error(lit("a Kafka partition >= 1024 or an offset >= 2^37: the minute view cannot order these trades"))).as("trades"),
+                col("trades"),
                 col("notional"),
                 timestamp_millis(col("bucket_ms").plus(expr("shiftright(first_key, " + (PARTITION_BITS + OFFSET_BITS) + ")"))).as("first_ts"),
                 expr("cast(shiftright(first_key, " + OFFSET_BITS + ") & " + PARTITION_MASK + " AS INT)").as("first_partition"),
@@ -76,6 +76,12 @@ public final class BatchViews
                 timestamp_millis(col("bucket_ms").plus(expr("shiftright(last_key, " + (PARTITION_BITS + OFFSET_BITS) + ")"))).as("last_ts"),
                 expr("cast(shiftright(last_key, " + OFFSET_BITS + ") & " + PARTITION_MASK + " AS INT)").as("last_partition"),
                 col("last_key").bitwiseAND(lit(OFFSET_MASK)).as("last_offset")));
+    }
+
+    /** Whether trades from these Kafka partitions, below these end offsets, fit the minute view's order key. */
+    public static boolean canOrder(Map<Integer, Long> endOffsets)
+    {
+        return endOffsets.entrySet().stream().allMatch(entry -> entry.getKey() <= PARTITION_MASK && entry.getValue() - 1 <= OFFSET_MASK);
     }
 
     public static Dataset<Row> hourly(Dataset<Row> minute)

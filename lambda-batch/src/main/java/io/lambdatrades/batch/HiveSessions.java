@@ -27,6 +27,9 @@ public final class HiveSessions
                 // trade_date stays the string of the contract, not a date Spark guesses from the directory name.
                 .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
                 .config("spark.sql.datetime.java8API.enabled", "true")
+                // A task writes the few trade dates it meets through open writers instead of sorting its rows by date first.
+                .config("spark.sql.optimizer.plannedWrite.enabled", "false")
+                .config("spark.sql.maxConcurrentOutputFileWriters", "32")
                 // The views' tables find their partitions in their directories rather than in the metastore.
                 .config("spark.sql.hive.manageFilesourcePartitions", "false");
         if (config.metastoreUri().isPresent()) {

@@ -26,6 +26,8 @@ public final class ViewBuilder
         Dataset<Row> minute = BatchViews.minute(trades, cutoff).persist();
         Dataset<Row> daily = BatchViews.daily(minute).persist();
         try {
+            // Cached before the views are written concurrently: each write would otherwise read the trades again.
+            minute.count();
             Map<ViewStore.View, Dataset<Row>> views = new EnumMap<>(ViewStore.View.class);
             views.put(ViewStore.View.MINUTE, minute);
             views.put(ViewStore.View.HOURLY, BatchViews.hourly(minute));
