@@ -61,6 +61,16 @@ class BatchLayerIT
         Fixture fixture = fixture(kafka, postgres, hive, dir, "batch_views");
         // Three closed days and some of the open fourth, which the views must leave out.
         produce(kafka, fixture.topic(), trades(new Random(11), 6_000, FIRST_DAY, 3 * DAY + 6 * HOUR));
+        // What the speed layer holds on both sides of the cutoff the run will set.
+        execute(fixture.database(), """
+                INSERT INTO lambda.speed_minute VALUES
+                    ('AAPL', '2026-11-22T23:59:00Z', 1, 1, 1, 1, 1, 1, 1, '2026-11-22T23:59:00Z', 0, 1, '2026-11-22T23:59:00Z', 0, 1),
+                    ('AAPL', '2026-11-23T00:00:00Z', 1, 1, 1, 1, 1, 1, 1, '2026-11-23T00:00:00Z', 0, 2, '2026-11-23T00:00:00Z', 0, 2)""");
+        execute(fixture.database(), """
+                INSERT INTO lambda.speed_trades (kafka_partition, kafka_offset, symbol, exchange, instrument, price, volume, ts, conditions, source, ingest_ts)
+                VALUES (0, 1, 'AAPL', '', 'AAPL', 1, 1, '2026-11-22T23:58:00Z', '{}', 'simulate', now()),
+                       (0, 2, 'AAPL', '', 'AAPL', 1, 1, '2026-11-22T23:59:00Z', '{}', 'simulate', now()),
+                       (0, 3, 'AAPL', '', 'AAPL', 1, 1, '2026-11-23T00:00:00Z', '{}', 'simulate', now())""");
 
         BatchPipeline.BatchResult first = fixture.pipeline().run(new BatchRequest(CUTOFF, Set.of(), "test"));
 
@@ -70,6 +80,9 @@ class BatchLayerIT
         assertMasterDatasetHoldsEachTradeOnce(hive, sent.size());
         assertViews(fixture, sent);
         assertThat(query(fixture.database(), "SELECT cutoff_ts = '2026-11-23T00:00:00Z'::timestamptz FROM lambda.cutoff")).containsExactly("t");
+        assertThat(query(fixture.database(), "SELECT bucket = '2026-11-23T00:00:00Z'::timestamptz FROM lambda.speed_minute")).containsExactly("t");
+        // Older speed trades go, but the newest before the cutoff stays: the next change is against it.
+        assertThat(query(fixture.database(), "SELECT kafka_offset FROM lambda.speed_trades ORDER BY kafka_offset")).containsExactly("2", "3");
         assertThat(hive.spark().sql("SELECT sum(trades) FROM lambda.daily").first().getLong(0))
                 .isEqualTo(sent.stream().filter(trade -> trade.trade().ts() < CUTOFF.toEpochMilli()).count());
 
@@ -257,6 +270,14 @@ class BatchLayerIT
         PostgresConnection database = new PostgresConnection(postgres.connection().jdbcUrl().replace("/postgres", "/" + name), "postgres", "");
         new PostgresSchema(database).migrate();
         return database;
+    }
+
+    private static void execute(PostgresConnection database, String sql)
+            throws SQLException
+    {
+        try (Connection connection = database.open(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
     }
 
     private static List<String> query(PostgresConnection database, String sql)

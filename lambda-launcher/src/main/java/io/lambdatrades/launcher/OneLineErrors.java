@@ -53,7 +53,7 @@ final class OneLineErrors
 
     private static String commandPath(CommandLine commandLine)
     {
-        String path = commandLine.getCommandName();
-        return "lambda".equals(path) ? "" : path + " ";
+        String path = commandLine.getCommandSpec().qualifiedName(" ");
+        return path.startsWith("lambda ") ? path.substring("lambda ".length()) + " " : "";
     }
 }

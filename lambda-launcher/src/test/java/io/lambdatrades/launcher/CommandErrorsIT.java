@@ -104,4 +104,43 @@ class CommandErrorsIT
         assertThat(result.stdout()).contains("DEGRADED", "problem    Kafka at 127.0.0.1:1 does not answer", "problem    PostgreSQL at jdbc:postgresql://127.0.0.1:1/postgres does not answer");
         assertThat(result.stderr()).isEmpty();
     }
+
+    @Test
+    void badBatchPeriodsAreOneLineWithExitCode2()
+    {
+        LambdaProcess.Result notADate = LambdaProcess.run(Map.of(), "batch", "run", "--data-dir", dir.toString(), "--period", "yesterday");
+        LambdaProcess.Result backwards = LambdaProcess.run(Map.of(), "batch", "run", "--data-dir", dir.toString(), "--from", "2026-11-05", "--to", "2026-11-01");
+        LambdaProcess.Result future = LambdaProcess.run(Map.of(), "batch", "run", "--data-dir", dir.toString(), "--period", "2999-01-01");
+        LambdaProcess.Result both = LambdaProcess.run(Map.of(), "batch", "run", "--data-dir", dir.toString(), "--period", "2026-11-01", "--from", "2026-11-01", "--to", "2026-11-02");
+        LambdaProcess.Result badPeriodSetting = LambdaProcess.run(Map.of("LAMBDA_BATCH_PERIOD", "7h"), "batch", "run", "--data-dir", dir.toString());
+
+        assertThat(notADate.exitCode()).isEqualTo(2);
+        assertThat(notADate.stderr()).isEqualTo("lambda: --period yesterday is not a date (2026-11-23) or a UTC time (2026-11-23T14:00) (see 'lambda batch run --help')");
+        assertThat(backwards.exitCode()).isEqualTo(2);
+        assertThat(backwards.stderr()).startsWith("lambda: --from 2026-11-05 is after --to 2026-11-01").doesNotContain("\n");
+        assertThat(future.exitCode()).isEqualTo(2);
+        assertThat(future.stderr()).startsWith("lambda: --period 2999-01-01 has not ended yet (it ends at 2999-01-02T00:00:00Z)").doesNotContain("\n");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.stderr()).contains("mutually exclusive").doesNotContain("\n");
+        assertThat(badPeriodSetting.exitCode()).isEqualTo(2);
+        assertThat(badPeriodSetting.stderr()).isEqualTo("lambda: configuration: batch.period: must be a period that divides a day, such as 1d, 6h, 1h or 15m, was '7h' (from LAMBDA_BATCH_PERIOD)");
+    }
+
+    @Test
+    void aBatchRunWithNothingToRunAgainstIsOneLine()
+    {
+        LambdaProcess.Result result = LambdaProcess.run(Map.of(), "batch", "run", "--data-dir", dir.toString());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).isEqualTo("lambda: configuration: kafka.bootstrap.servers: not set, and no 'lambda up' is running on " + dir.toAbsolutePath().normalize());
+    }
+
+    @Test
+    void aBadQueryIsOneLineWithExitCode1()
+    {
+        LambdaProcess.Result result = LambdaProcess.run(Map.of(), "sql", "--data-dir", dir.toString(), "SELEKT 1");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stderr()).startsWith("lambda: ").contains("SELEKT").doesNotContain("\n");
+    }
 }

@@ -42,8 +42,8 @@ public record BatchConfig(
                 values.get(Settings.METASTORE_URI),
                 values.get(Settings.METASTORE_PORT),
                 dataDir.resolve("metastore"),
-                values.get(Settings.WAREHOUSE_DIR).orElse(dataDir.resolve("warehouse").toUri().toString()),
-                values.get(Settings.VIEWS_DIR).orElse(dataDir.resolve("views").toUri().toString()),
+                values.get(Settings.WAREHOUSE_DIR).orElseGet(() -> ValueParsers.location(dataDir.resolve("warehouse"))),
+                values.get(Settings.VIEWS_DIR).orElseGet(() -> ValueParsers.location(dataDir.resolve("views"))),
                 values.get(Settings.BATCH_PERIOD));
     }
 }

@@ -209,8 +209,15 @@ public final class ValueParsers
                     throw new IllegalArgumentException("must be a path or a URI such as hdfs://namenode:8020/lambda (" + e.getReason() + ")");
                 }
             }
-            return Optional.of(path().parse(value).toAbsolutePath().normalize().toUri().toString());
+            return Optional.of(location(path().parse(value)));
         };
+    }
+
+    /** A local path as a file: URI, without the trailing slash an existing directory would get. */
+    public static String location(Path path)
+    {
+        String uri = path.toAbsolutePath().normalize().toUri().toString();
+        return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
     }
 
     /** A thrift:// URI, or empty for not set. */

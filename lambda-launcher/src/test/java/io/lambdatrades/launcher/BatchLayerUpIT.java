@@ -1,0 +1,138 @@
+package io.lambdatrades.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lambdatrades.common.PostgresConnection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code lambda batch run} and {@code lambda sql} against a running {@code up}: each in a JVM of its
+ * own, sharing the metastore at the same time; the published tables equal the Parquet views and the
+ * trades that were sent.
+ */
+class BatchLayerUpIT
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int FRAMES = 300;
+    private static final int TRADES_PER_FRAME = 20;
+    private static final long SPAN_MS = 2 * 86_400_000L;
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void aBatchRunClosesThePastDaysWhileSqlReadsTheMetastore()
+            throws Exception
+    {
+        long start = System.currentTimeMillis() - SPAN_MS;
+        Path recording = dataDir.resolve("recording.ndjson");
+        Files.write(recording, frames(start));
+        Map<String, String> noSpeed = Map.of("LAMBDA_SPEED_ENABLED", "false");
+        try (LambdaProcess up = LambdaProcess.start(noSpeed, "up", "--data-dir", dataDir.toString(), "--source", "replay", "--replay", recording.toString(), "--speed", "max")) {
+            JsonNode status = awaitStatus(json -> json.at("/topics/trades/records").asLong() == (long) FRAMES * TRADES_PER_FRAME);
+            PostgresConnection postgres = new PostgresConnection(status.at("/postgres/jdbcUrl").asText(), "postgres", "");
+
+            try (LambdaProcess batch = LambdaProcess.start(Map.of(), "batch", "run", "--data-dir", dataDir.toString())) {
+                LambdaProcess.Result tables = LambdaProcess.run(Map.of(), "sql", "--data-dir", dataDir.toString(), "SHOW TABLES IN default");
+                assertThat(tables.exitCode()).as(tables.stderr()).isZero();
+                assertThat(batch.waitFor(Duration.ofMinutes(5))).as(batch.stderr()).isZero();
+                assertThat(batch.stdout()).contains("absorb", "views", "published", "succeeded");
+            }
+
+            Instant cutoff = LocalDate.now(ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
+            long closedTrades = closedTrades(start, cutoff.toEpochMilli());
+            assertThat(awaitStatus(json -> true).at("/batch/cutoff").asText()).isEqualTo(cutoff.toString());
+            assertThat(query(postgres, "SELECT sum(trades) FROM lambda.batch_daily")).isEqualTo(closedTrades);
+            assertThat(query(postgres, "SELECT sum(trades) FROM lambda.batch_minute")).isEqualTo(closedTrades);
+            try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duckdb.createStatement();
+                    ResultSet rows = statement.executeQuery("SELECT sum(trades), sum(volume) FROM read_parquet('" + dataDir.resolve("views/daily/*/*.parquet") + "')")) {
+                rows.next();
+                assertThat(rows.getLong(1)).isEqualTo(closedTrades);
+                assertThat(rows.getDouble(2)).isEqualTo(queryDouble(postgres, "SELECT sum(volume) FROM lambda.batch_daily"));
+            }
+
+            LambdaProcess.Result count = LambdaProcess.run(Map.of(), "sql", "--data-dir", dataDir.toString(), "SELECT count(*) AS trades FROM lambda.trades_raw");
+            assertThat(count.exitCode()).as(count.stderr()).isZero();
+            assertThat(count.stdout()).contains("|" + FRAMES * TRADES_PER_FRAME + " ");
+            up.interrupt();
+            assertThat(up.waitFor(Duration.ofMinutes(2))).isZero();
+        }
+    }
+
+    /** Trades spread evenly over the last two days: some before today's cutoff, some after. */
+    private static List<String> frames(long start)
+    {
+        List<String> lines = new ArrayList<>();
+        for (int frame = 0; frame < FRAMES; frame++) {
+            StringBuilder text = new StringBuilder("{\"data\":[");
+            for (int trade = 0; trade < TRADES_PER_FRAME; trade++) {
+                text.append(trade == 0 ? "" : ",").append("{\"p\":").append(100 + frame * 0.01).append(",\"s\":\"S").append(trade % 5)
+                        .append("\",\"t\":").append(tradeTs(start, frame)).append(",\"v\":").append(trade + 1).append("}");
+            }
+            lines.add(text.append("],\"type\":\"trade\"}").toString());
+        }
+        return lines;
+    }
+
+    private static long tradeTs(long start, int frame)
+    {
+        return start + frame * (SPAN_MS / FRAMES);
+    }
+
+    private static long closedTrades(long start, long cutoff)
+    {
+        long closed = 0;
+        for (int frame = 0; frame < FRAMES; frame++) {
+            if (tradeTs(start, frame) < cutoff) {
+                closed += TRADES_PER_FRAME;
+            }
+        }
+        return closed;
+    }
+
+    private JsonNode awaitStatus(java.util.function.Predicate<JsonNode> condition)
+    {
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            last[0] = JSON.readTree(LambdaProcess.run(Map.of(), "status", "--data-dir", dataDir.toString(), "--json").stdout());
+            return condition.test(last[0]);
+        });
+        return last[0];
+    }
+
+    private static long query(PostgresConnection postgres, String sql)
+            throws Exception
+    {
+        try (Connection connection = postgres.open(); Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static double queryDouble(PostgresConnection postgres, String sql)
+            throws Exception
+    {
+        try (Connection connection = postgres.open(); Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getDouble(1);
+        }
+    }
+}
