@@ -58,10 +58,12 @@ public final class SpeedDelayBenchmark
                 SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQuery.NAME), deadLetter -> { });
                 StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, Files.createTempDirectory("bench-speed-checkpoint"),
                         Duration.ofMillis(100), writer).start();
+                PlainConsumerFloor floor = PlainConsumerFloor.start(kafka.bootstrapServers(), topic, freshDatabase(postgres, "floor_" + rate));
                 long sent = produceSteadily(kafka, topic, rate, seconds);
-                while (writer.written() < sent) {
+                while (writer.written() < sent || floor.written() < sent) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
                 }
+                long[] floorDelays = floor.stop();
                 System.out.println("last micro-batch, Spark's own split (ms): " + query.lastProgress().durationMs());
                 query.stop();
                 long[] delays = delays(database);
@@ -70,6 +72,11 @@ public final class SpeedDelayBenchmark
                                 + " %d batches, per batch %d ms in Spark (read + collect), %d ms writing to PostgreSQL%n",
                         rate, seconds, delays.length, percentile(delays, 0.5), percentile(delays, 0.99), delays[delays.length - 1],
                         timings.batches(), timings.collectMillis() / Math.max(1, timings.batches()), timings.writeMillis() / Math.max(1, timings.batches()));
+                System.out.printf(Locale.ROOT, "  floor, a plain Kafka consumer -> COPY -> commit per poll, same trades at the same time: p50 %d ms, p99 %d ms, max %d ms;"
+                                + " speed layer / floor at p50 %.1fx, at p99 %.1fx%n",
+                        percentile(floorDelays, 0.5), percentile(floorDelays, 0.99), floorDelays[floorDelays.length - 1],
+                        percentile(delays, 0.5) / (double) Math.max(1, percentile(floorDelays, 0.5)),
+                        percentile(delays, 0.99) / (double) Math.max(1, percentile(floorDelays, 0.99)));
             }
             spark.stop();
         }

@@ -4,6 +4,7 @@ import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.config.LambdaConfig;
 import io.lambdatrades.speed.SparkSessions;
 import io.lambdatrades.speed.SpeedBatchWriter;
+import io.lambdatrades.speed.SpeedMetrics;
 import io.lambdatrades.speed.SpeedQuery;
 import io.lambdatrades.speed.SpeedSink;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -15,7 +16,6 @@ import org.apache.spark.sql.streaming.StreamingQueryException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
@@ -26,6 +26,8 @@ final class SpeedCommand
         implements Callable<Integer>
 {
     private static final int PROGRESS_EVERY_SECONDS = 10;
+    /** Where the speed layer publishes its metrics each second, for {@code lambda status}. */
+    static final String SPEED_METRICS_FILE = "speed.json";
 
     @Mixin
     CommonOptions common;
@@ -53,10 +55,13 @@ final class SpeedCommand
             StreamingQuery query = new SpeedQuery(spark, bootstrapServers, config.kafka().topic(), config.speed().checkpointDir(), config.speed().trigger(), writer).start();
             StopSignals.onStop(() -> new Thread(() -> stop(query), "lambda-speed-stop").start());
             console.line("lambda speed: " + bootstrapServers + " topic " + config.kafka().topic() + " -> " + postgres.redactedUrl() + ", checkpoint " + config.speed().checkpointDir());
-            while (!query.awaitTermination(PROGRESS_EVERY_SECONDS * 1_000L)) {
-                long newest = writer.newestTradeTs();
-                console.progress(String.format(Locale.ROOT, "speed  %,d trades written  newest trade %s", writer.written(),
-                        newest == Long.MIN_VALUE ? "none" : (System.currentTimeMillis() - newest) + " ms ago"));
+            StateFile<SpeedMetrics> metricsFile = new StateFile<>(config.dataDir(), SPEED_METRICS_FILE, SpeedMetrics.class);
+            for (long second = 1; !query.awaitTermination(1_000L); second++) {
+                SpeedMetrics metrics = SpeedMetrics.of(query.lastProgress(), writer.written(), writer.newestTradeTs(), System.currentTimeMillis());
+                metricsFile.write(metrics);
+                if (second % PROGRESS_EVERY_SECONDS == 0) {
+                    console.progress("speed  " + metrics.describe());
+                }
             }
         }
         finally {

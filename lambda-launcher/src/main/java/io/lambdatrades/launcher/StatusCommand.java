@@ -65,6 +65,9 @@ final class StatusCommand
                         ingest.frames(), ingest.pings(), ingest.unknownMessages(), ingest.lastFrameAgeMs(), ingest.reconnects(), ingest.bufferedFrames());
             }
         }
+        if (status.speed() != null) {
+            out.printf("  %-10s %s%n", "speed", status.speed().describe());
+        }
         status.problems().forEach(problem -> out.println("  problem    " + problem));
     }
 

@@ -2,6 +2,7 @@ package io.lambdatrades.launcher;
 
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.config.LambdaConfig;
+import io.lambdatrades.speed.SpeedMetrics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
@@ -79,8 +80,16 @@ final class StatusProbe
         if (upAlive && !speedHealthy) {
             problems.add("the speed layer is " + speedLayer.state() + (speedLayer.detail() == null ? "" : ": " + speedLayer.detail()));
         }
+        SpeedMetrics speed = "running".equals(speedLayer.state()) ? speedMetrics().orElse(null) : null;
         boolean healthy = "up".equals(kafka.state()) && "up".equals(postgres.service().state()) && ingestHealthy && speedHealthy;
-        return new SystemStatus(healthy, config.dataDir().toString(), kafka, postgres.service(), topics, new SystemStatus.Batch(postgres.cutoff()), layers, ingest, problems);
+        return new SystemStatus(healthy, config.dataDir().toString(), kafka, postgres.service(), topics, new SystemStatus.Batch(postgres.cutoff()), layers, ingest, speed, problems);
+    }
+
+    /** What the speed layer published, when it is recent. */
+    private Optional<SpeedMetrics> speedMetrics()
+    {
+        return new StateFile<>(config.dataDir(), SpeedCommand.SPEED_METRICS_FILE, SpeedMetrics.class).read()
+                .filter(metrics -> System.currentTimeMillis() - metrics.updatedAt() < RunningSystem.STALE_AFTER.toMillis());
     }
 
     private SystemStatus.Service probeKafka(String servers, Map<String, SystemStatus.Topic> topics, List<String> problems)

@@ -1,6 +1,7 @@
 package io.lambdatrades.launcher;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.lambdatrades.speed.SpeedMetrics;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -20,6 +21,7 @@ public record SystemStatus(
         Batch batch,
         Map<String, Layer> layers,
         Ingest ingest,
+        SpeedMetrics speed,
         List<String> problems)
 {
     public SystemStatus

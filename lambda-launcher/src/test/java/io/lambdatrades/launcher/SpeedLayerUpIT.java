@@ -48,6 +48,9 @@ class SpeedLayerUpIT
             assertThat(restarted.at("/layers/speed/state").asText()).isEqualTo("running");
             await().atMost(Duration.ofMinutes(3)).until(() -> count(postgres) == (long) FRAMES * TRADES_PER_FRAME);
             assertThat(query(postgres, "SELECT sum(trades) FROM lambda.speed_minute")).isEqualTo((long) FRAMES * TRADES_PER_FRAME);
+            // The restarted layer's metrics, as status shows them: nothing left to read.
+            JsonNode caughtUp = awaitStatus(json -> json.at("/speed/batchId").asLong(-1) >= 0 && json.at("/speed/lag").asLong(-1) == 0);
+            assertThat(caughtUp.at("/speed/batchDurationMs").asLong()).isNotNegative();
             up.interrupt();
             assertThat(up.waitFor(Duration.ofMinutes(2))).isZero();
         }

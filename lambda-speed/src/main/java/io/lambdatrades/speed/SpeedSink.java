@@ -3,10 +3,15 @@ package io.lambdatrades.speed;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.Trade;
 
+import org.postgresql.PGConnection;
+
+import java.io.IOException;
+import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -26,9 +31,11 @@ import static java.util.Objects.requireNonNull;
 public final class SpeedSink
 {
     private static final String CLAIM_BATCH = "INSERT INTO lambda.speed_batches (query_name, batch_id, trades) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
-    private static final String INSERT_TRADE = """
-            INSERT INTO lambda.speed_trades (kafka_partition, kafka_offset, symbol, exchange, instrument, price, volume, ts, conditions, source, ingest_ts, batch_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""";
+    private static final String TRADE_COLUMNS = "kafka_partition, kafka_offset, symbol, exchange, instrument, price, volume, ts, conditions, source, ingest_ts, batch_id";
+    private static final String CREATE_STAGE = "CREATE TEMP TABLE IF NOT EXISTS speed_trades_stage (LIKE lambda.speed_trades) ON COMMIT DELETE ROWS";
+    private static final String COPY_STAGE = "COPY speed_trades_stage (" + TRADE_COLUMNS + ") FROM STDIN (FORMAT csv)";
+    private static final String INSERT_FROM_STAGE = "INSERT INTO lambda.speed_trades (" + TRADE_COLUMNS + ") SELECT " + TRADE_COLUMNS
+            + " FROM speed_trades_stage ON CONFLICT DO NOTHING";
     // Last statement of the transaction: the closest the database gets to the commit time.
     private static final String STAMP_COMMIT = "UPDATE lambda.speed_batches SET committed_at = clock_timestamp() WHERE query_name = ? AND batch_id = ?";
     private static final String PREVIOUS_KEY = """
@@ -149,28 +156,53 @@ public final class SpeedSink
         }
     }
 
+    /** COPY into a session-local staging table, then one INSERT: far cheaper than a statement per trade. */
     private static void insertTrades(Connection connection, long batchId, List<KafkaTrade> trades)
             throws SQLException
     {
-        try (PreparedStatement statement = connection.prepareStatement(INSERT_TRADE)) {
-            for (KafkaTrade kafkaTrade : trades) {
-                Trade trade = kafkaTrade.trade();
-                statement.setInt(1, kafkaTrade.partition());
-                statement.setLong(2, kafkaTrade.offset());
-                statement.setString(3, trade.symbol());
-                statement.setString(4, trade.exchange());
-                statement.setString(5, trade.instrument());
-                statement.setDouble(6, trade.price());
-                statement.setDouble(7, trade.volume());
-                statement.setObject(8, time(trade.ts()));
-                statement.setArray(9, connection.createArrayOf("text", trade.conditions().toArray()));
-                statement.setString(10, trade.source());
-                statement.setObject(11, time(trade.ingestTs()));
-                statement.setLong(12, batchId);
-                statement.addBatch();
-            }
-            statement.executeBatch();
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(CREATE_STAGE);
         }
+        StringBuilder csv = new StringBuilder(trades.size() * 160);
+        for (KafkaTrade kafkaTrade : trades) {
+            Trade trade = kafkaTrade.trade();
+            csv.append(kafkaTrade.partition()).append(',')
+                    .append(kafkaTrade.offset()).append(',');
+            quote(csv, trade.symbol()).append(',');
+            quote(csv, trade.exchange()).append(',');
+            quote(csv, trade.instrument()).append(',')
+                    .append(trade.price()).append(',')
+                    .append(trade.volume()).append(',')
+                    .append(Instant.ofEpochMilli(trade.ts())).append(',');
+            quote(csv, arrayLiteral(trade.conditions())).append(',');
+            quote(csv, trade.source()).append(',')
+                    .append(Instant.ofEpochMilli(trade.ingestTs())).append(',')
+                    .append(batchId).append('\n');
+        }
+        try {
+            connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_STAGE, new StringReader(csv.toString()));
+        }
+        catch (IOException e) {
+            throw new SQLException("cannot COPY the batch's trades: " + e.getMessage(), e);
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.executeUpdate(INSERT_FROM_STAGE);
+        }
+    }
+
+    /** A text[] literal: every element quoted, so commas, braces and blanks in a condition survive. */
+    static String arrayLiteral(List<String> elements)
+    {
+        StringBuilder literal = new StringBuilder("{");
+        for (int i = 0; i < elements.size(); i++) {
+            literal.append(i == 0 ? "" : ",").append('"').append(elements.get(i).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        return literal.append('}').toString();
+    }
+
+    private static StringBuilder quote(StringBuilder csv, String value)
+    {
+        return csv.append('"').append(value.replace("\"", "\"\"")).append('"');
     }
 
     private static void recomputeChanges(Connection connection, List<KafkaTrade> trades)

@@ -127,7 +127,7 @@ class SpeedLayerIT
         SpeedSink sink = new SpeedSink(database, SpeedQuery.NAME);
         List<KafkaTrade> batch = List.of(
                 new KafkaTrade(trade("AAPL", 100, BASE_TS), 0, 0),
-                new KafkaTrade(trade("AAPL", 110, BASE_TS + 1), 0, 1));
+                new KafkaTrade(new Trade("AAPL", 110, 1, BASE_TS + 1, List.of("a,b", "x\"y", "{z} \\"), "simulate", BASE_TS + 1), 0, 1));
 
         assertThat(sink.write(7, batch)).isTrue();
         assertThat(sink.write(7, batch)).isFalse();
@@ -136,6 +136,8 @@ class SpeedLayerIT
         assertThat(query(database, "SELECT trades FROM lambda.speed_minute")).containsExactly("2");
         // The seed's sign error: a rise from 100 to 110 is +10 %.
         assertThat(query(database, "SELECT price_change || ' ' || pct_change FROM lambda.speed_trades WHERE kafka_offset = 1")).containsExactly("10 10");
+        // Conditions as sent, whatever characters they hold.
+        assertThat(query(database, "SELECT array_to_string(conditions, '|') FROM lambda.speed_trades WHERE kafka_offset = 1")).containsExactly("a,b|x\"y|{z} \\");
     }
 
     @Test

@@ -1,0 +1,83 @@
+package io.lambdatrades.speed;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.spark.sql.streaming.SourceProgress;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How the speed layer keeps up, from the query's last progress and the sink's counters.
+ *
+ * @param inputRowsPerSecond trades arriving in Kafka, per second, over the last micro-batch
+ * @param processedRowsPerSecond trades the last micro-batch processed per second of its duration
+ * @param batchDurationMs duration of the last micro-batch
+ * @param delayMs now minus the newest trade time written; -1 before the first trade
+ * @param lag records in Kafka not yet read by the query, summed over partitions; -1 before the query's first progress
+ */
+public record SpeedMetrics(long updatedAt, long batchId, double inputRowsPerSecond, double processedRowsPerSecond, long batchDurationMs,
+        long trades, long delayMs, long lag)
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static SpeedMetrics of(StreamingQueryProgress progress, long written, long newestTradeTs, long now)
+    {
+        if (progress == null) {
+            return new SpeedMetrics(now, -1, 0, 0, 0, written, delay(newestTradeTs, now), -1);
+        }
+        long lag = 0;
+        for (SourceProgress source : progress.sources()) {
+            lag += behind(source.endOffset(), source.latestOffset());
+        }
+        return new SpeedMetrics(now, progress.batchId(), finite(progress.inputRowsPerSecond()), finite(progress.processedRowsPerSecond()),
+                progress.batchDuration(), written, delay(newestTradeTs, now), lag);
+    }
+
+    /** One line for people. */
+    public String describe()
+    {
+        return String.format(Locale.ROOT, "%,.0f trades/s in, %,.0f/s processed, batch %,d ms, delay %s, lag %s, %,d trades written",
+                inputRowsPerSecond, processedRowsPerSecond, batchDurationMs,
+                delayMs < 0 ? "none yet" : String.format(Locale.ROOT, "%,d ms", delayMs),
+                lag < 0 ? "unknown" : String.format(Locale.ROOT, "%,d", lag), trades);
+    }
+
+    /** Offsets come as {"topic":{"0":12,"1":7}}. */
+    static long behind(String endOffset, String latestOffset)
+    {
+        if (endOffset == null || latestOffset == null) {
+            return 0;
+        }
+        try {
+            JsonNode end = JSON.readTree(endOffset);
+            JsonNode latest = JSON.readTree(latestOffset);
+            long behind = 0;
+            for (Iterator<Map.Entry<String, JsonNode>> topics = latest.fields(); topics.hasNext(); ) {
+                Map.Entry<String, JsonNode> topic = topics.next();
+                for (Iterator<Map.Entry<String, JsonNode>> partitions = topic.getValue().fields(); partitions.hasNext(); ) {
+                    Map.Entry<String, JsonNode> partition = partitions.next();
+                    long read = end.path(topic.getKey()).path(partition.getKey()).asLong(0);
+                    behind += Math.max(0, partition.getValue().asLong() - read);
+                }
+            }
+            return behind;
+        }
+        catch (JsonProcessingException e) {
+            return 0;
+        }
+    }
+
+    private static long delay(long newestTradeTs, long now)
+    {
+        return newestTradeTs == Long.MIN_VALUE ? -1 : Math.max(0, now - newestTradeTs);
+    }
+
+    private static double finite(double value)
+    {
+        return Double.isFinite(value) ? value : 0;
+    }
+}
