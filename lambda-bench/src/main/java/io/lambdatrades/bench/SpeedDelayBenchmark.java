@@ -59,6 +59,10 @@ public final class SpeedDelayBenchmark
                 StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, Files.createTempDirectory("bench-speed-checkpoint"),
                         Duration.ofMillis(100), writer).start();
                 PlainConsumerFloor floor = PlainConsumerFloor.start(kafka.bootstrapServers(), topic, freshDatabase(postgres, "floor_" + rate));
+                // Steady state: the query's start (2-3 s to its first batch) is not a trade's delay.
+                while (query.lastProgress() == null) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                }
                 long sent = produceSteadily(kafka, topic, rate, seconds);
                 while (writer.written() < sent || floor.written() < sent) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));

@@ -15,9 +15,12 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -31,7 +34,15 @@ import static java.util.Objects.requireNonNull;
 public final class SpeedSink
 {
     private static final String CLAIM_BATCH = "INSERT INTO lambda.speed_batches (query_name, batch_id, trades) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
-    private static final String TRADE_COLUMNS = "kafka_partition, kafka_offset, symbol, exchange, instrument, price, volume, ts, conditions, source, ingest_ts, batch_id";
+    private static final String TRADE_COLUMNS = "kafka_partition, kafka_offset, symbol, exchange, instrument, price, volume, ts, conditions, source, ingest_ts, batch_id, price_change, pct_change";
+    private static final String SYMBOL_CONTEXTS = """
+            SELECT s.symbol, p.price,
+                   EXISTS (SELECT 1 FROM lambda.speed_trades n WHERE n.symbol = s.symbol AND (n.ts, n.kafka_partition, n.kafka_offset) > (s.ts, s.kafka_partition, s.kafka_offset))
+            FROM unnest(?::text[], ?::timestamptz[], ?::int[], ?::bigint[]) AS s (symbol, ts, kafka_partition, kafka_offset)
+            LEFT JOIN LATERAL (
+                SELECT t.price FROM lambda.speed_trades t
+                WHERE t.symbol = s.symbol AND (t.ts, t.kafka_partition, t.kafka_offset) < (s.ts, s.kafka_partition, s.kafka_offset)
+                ORDER BY t.ts DESC, t.kafka_partition DESC, t.kafka_offset DESC LIMIT 1) p ON true""";
     private static final String CREATE_STAGE = "CREATE TEMP TABLE IF NOT EXISTS speed_trades_stage (LIKE lambda.speed_trades) ON COMMIT DELETE ROWS";
     private static final String COPY_STAGE = "COPY speed_trades_stage (" + TRADE_COLUMNS + ") FROM STDIN (FORMAT csv)";
     private static final String INSERT_FROM_STAGE = "INSERT INTO lambda.speed_trades (" + TRADE_COLUMNS + ") SELECT " + TRADE_COLUMNS
@@ -97,8 +108,9 @@ public final class SpeedSink
                 connection.rollback();
                 return false;
             }
-            insertTrades(connection, batchId, trades);
-            recomputeChanges(connection, trades);
+            Map<String, SymbolContext> contexts = contexts(connection, trades);
+            insertTrades(connection, batchId, trades, changes(trades, contexts));
+            recomputeChanges(connection, trades, contexts);
             mergeMinutes(connection, MinuteAggregate.of(trades));
             stampCommit(connection, batchId);
             connection.commit();
@@ -156,8 +168,60 @@ public final class SpeedSink
         }
     }
 
+    /**
+     * For each symbol of the batch, in one round trip: the price of the stored trade just before the
+     * batch's earliest, and whether stored trades come after it (the batch holds late trades).
+     */
+    private static Map<String, SymbolContext> contexts(Connection connection, List<KafkaTrade> trades)
+            throws SQLException
+    {
+        List<KafkaTrade> earliest = List.copyOf(earliestBySymbol(trades).values());
+        Map<String, SymbolContext> contexts = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement(SYMBOL_CONTEXTS)) {
+            statement.setArray(1, connection.createArrayOf("text", earliest.stream().map(trade -> trade.trade().symbol()).toArray()));
+            statement.setArray(2, connection.createArrayOf("timestamptz", earliest.stream().map(trade -> time(trade.trade().ts())).toArray()));
+            statement.setArray(3, connection.createArrayOf("int4", earliest.stream().map(KafkaTrade::partition).toArray()));
+            statement.setArray(4, connection.createArrayOf("int8", earliest.stream().map(KafkaTrade::offset).toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    String symbol = rows.getString(1);
+                    double previous = rows.getDouble(2);
+                    OptionalDouble previousPrice = rows.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(previous);
+                    contexts.put(symbol, new SymbolContext(previousPrice, rows.getBoolean(3)));
+                }
+            }
+        }
+        return contexts;
+    }
+
+    /** Each trade's change against the one before it, walking the batch in trade order from the stored previous price. */
+    private static Map<KafkaTrade, double[]> changes(List<KafkaTrade> trades, Map<String, SymbolContext> contexts)
+    {
+        Map<KafkaTrade, double[]> changes = new IdentityHashMap<>();
+        Map<String, List<KafkaTrade>> bySymbol = trades.stream().collect(Collectors.groupingBy(trade -> trade.trade().symbol()));
+        bySymbol.forEach((symbol, symbolTrades) -> {
+            symbolTrades.sort(KafkaTrade.TRADE_ORDER);
+            OptionalDouble previous = contexts.get(symbol).previousPrice();
+            for (KafkaTrade trade : symbolTrades) {
+                double price = trade.trade().price();
+                if (previous.isPresent()) {
+                    double before = previous.getAsDouble();
+                    changes.put(trade, new double[] {price - before, 100 * (price - before) / before});
+                }
+                previous = OptionalDouble.of(price);
+            }
+        });
+        return changes;
+    }
+
+    private static Map<String, KafkaTrade> earliestBySymbol(List<KafkaTrade> trades)
+    {
+        return trades.stream().collect(Collectors.toMap(
+                trade -> trade.trade().symbol(), Function.identity(), (a, b) -> KafkaTrade.TRADE_ORDER.compare(a, b) <= 0 ? a : b));
+    }
+
     /** COPY into a session-local staging table, then one INSERT: far cheaper than a statement per trade. */
-    private static void insertTrades(Connection connection, long batchId, List<KafkaTrade> trades)
+    private static void insertTrades(Connection connection, long batchId, List<KafkaTrade> trades, Map<KafkaTrade, double[]> changes)
             throws SQLException
     {
         try (Statement statement = connection.createStatement()) {
@@ -177,7 +241,15 @@ public final class SpeedSink
             quote(csv, arrayLiteral(trade.conditions())).append(',');
             quote(csv, trade.source()).append(',')
                     .append(Instant.ofEpochMilli(trade.ingestTs())).append(',')
-                    .append(batchId).append('\n');
+                    .append(batchId).append(',');
+            double[] change = changes.get(kafkaTrade);
+            if (change != null) {
+                csv.append(change[0]).append(',').append(change[1]);
+            }
+            else {
+                csv.append(',');
+            }
+            csv.append('\n');
         }
         try {
             connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_STAGE, new StringReader(csv.toString()));
@@ -205,14 +277,16 @@ public final class SpeedSink
         return csv.append('"').append(value.replace("\"", "\"\"")).append('"');
     }
 
-    private static void recomputeChanges(Connection connection, List<KafkaTrade> trades)
+    /** Where the batch has late trades, stored trades after them change too: recomputed in the database. */
+    private static void recomputeChanges(Connection connection, List<KafkaTrade> trades, Map<String, SymbolContext> contexts)
             throws SQLException
     {
-        Map<String, KafkaTrade> earliestBySymbol = trades.stream().collect(Collectors.toMap(
-                trade -> trade.trade().symbol(), Function.identity(), (a, b) -> KafkaTrade.TRADE_ORDER.compare(a, b) <= 0 ? a : b));
         try (PreparedStatement previous = connection.prepareStatement(PREVIOUS_KEY);
                 PreparedStatement recompute = connection.prepareStatement(RECOMPUTE_CHANGES)) {
-            for (KafkaTrade earliest : earliestBySymbol.values()) {
+            for (KafkaTrade earliest : earliestBySymbol(trades).values()) {
+                if (!contexts.get(earliest.trade().symbol()).lateTrades()) {
+                    continue;
+                }
                 Key from = previousKey(previous, earliest).orElse(Key.of(earliest));
                 recompute.setString(1, earliest.trade().symbol());
                 from.bind(recompute, 2);
@@ -261,6 +335,12 @@ public final class SpeedSink
     {
         return OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC);
     }
+
+    /**
+     * @param previousPrice the stored trade's just before the batch's earliest of the symbol
+     * @param lateTrades whether stored trades of the symbol come after the batch's earliest
+     */
+    private record SymbolContext(OptionalDouble previousPrice, boolean lateTrades) {}
 
     /** A trade's (ts, partition, offset) as PostgreSQL compares it. */
     private record Key(OffsetDateTime ts, int partition, long offset)
