@@ -6,7 +6,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 main="$1"; shift
 ./mvnw -q -B -DskipTests -pl lambda-bench -am package
-exec java -Xmx2g -Dlog4j2.configurationFile=log4j2.xml -XX:+UseG1GC -Djava.net.preferIPv4Stack=true \
+exec java ${BENCH_JAVA_OPTS:-} -Xmx2g -Dlog4j2.configurationFile=log4j2.xml -XX:+UseG1GC -Djava.net.preferIPv4Stack=true \
   --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
   --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
   --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED \

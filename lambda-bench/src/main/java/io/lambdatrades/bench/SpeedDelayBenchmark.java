@@ -51,40 +51,54 @@ public final class SpeedDelayBenchmark
         try (EmbeddedKafka kafka = EmbeddedKafka.start(Files.createTempDirectory("bench-speed-kafka"), 0, 0);
                 EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(Files.createTempDirectory("bench-speed-pg"),
                         Files.createTempDirectory("bench-speed-pg-binaries"), 0)) {
-            SparkSession spark = SparkSessions.create("bench-speed", "local[2]");
+            SparkSession spark = SparkSessions.create("bench-speed", System.getProperty("spark.master", "local[2]"));
+            // The first rate in a JVM pays for class loading and the JIT: a warm-up rate, not reported, goes first.
+            measure(kafka, postgres, spark, 5_000, 10, true);
             for (int rate : rates) {
-                String topic = KafkaTopics.createTradeTopics(kafka, "speed-delay-" + rate);
-                PostgresConnection database = freshDatabase(postgres, "bench_" + rate);
-                SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQuery.NAME), deadLetter -> { });
-                StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, Files.createTempDirectory("bench-speed-checkpoint"),
-                        Duration.ofMillis(100), writer).start();
-                PlainConsumerFloor floor = PlainConsumerFloor.start(kafka.bootstrapServers(), topic, freshDatabase(postgres, "floor_" + rate));
-                // Steady state: the query's start (2-3 s to its first batch) is not a trade's delay.
-                while (query.lastProgress() == null) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-                }
-                long sent = produceSteadily(kafka, topic, rate, seconds);
-                while (writer.written() < sent || floor.written() < sent) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-                }
-                long[] floorDelays = floor.stop();
-                System.out.println("last micro-batch, Spark's own split (ms): " + query.lastProgress().durationMs());
-                query.stop();
-                long[] delays = delays(database);
-                SpeedBatchWriter.Timings timings = writer.timings();
-                System.out.printf(Locale.ROOT, "%,d trades/s for %d s (%,d trades): delay Kafka timestamp -> PostgreSQL commit p50 %d ms, p99 %d ms, max %d ms;"
-                                + " %d batches, per batch %d ms in Spark (read + collect), %d ms writing to PostgreSQL%n",
-                        rate, seconds, delays.length, percentile(delays, 0.5), percentile(delays, 0.99), delays[delays.length - 1],
-                        timings.batches(), timings.collectMillis() / Math.max(1, timings.batches()), timings.writeMillis() / Math.max(1, timings.batches()));
-                System.out.printf(Locale.ROOT, "  floor, a plain Kafka consumer -> COPY -> commit per poll, same trades at the same time: p50 %d ms, p99 %d ms, max %d ms;"
-                                + " speed layer / floor at p50 %.1fx, at p99 %.1fx%n",
-                        percentile(floorDelays, 0.5), percentile(floorDelays, 0.99), floorDelays[floorDelays.length - 1],
-                        percentile(delays, 0.5) / (double) Math.max(1, percentile(floorDelays, 0.5)),
-                        percentile(delays, 0.99) / (double) Math.max(1, percentile(floorDelays, 0.99)));
+                measure(kafka, postgres, spark, rate, seconds, false);
             }
             spark.stop();
         }
         System.exit(0);
+    }
+
+    /** One rate for some seconds; prints the delays unless it is the warm-up. */
+    private static void measure(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, SparkSession spark, int rate, int seconds, boolean warmUp)
+            throws Exception
+    {
+        String name = (warmUp ? "warmup_" : "") + rate;
+        String topic = KafkaTopics.createTradeTopics(kafka, "speed-delay-" + name.replace('_', '-'));
+        PostgresConnection database = freshDatabase(postgres, "bench_" + name);
+        SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQuery.NAME), deadLetter -> { });
+        StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, Files.createTempDirectory("bench-speed-checkpoint"),
+                Duration.ofMillis(Long.getLong("trigger.ms", 100)), writer).start();
+        PlainConsumerFloor floor = PlainConsumerFloor.start(kafka.bootstrapServers(), topic, freshDatabase(postgres, "floor_" + name));
+        // Steady state: the query's start (2-3 s to its first batch) is not a trade's delay.
+        while (query.lastProgress() == null) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        long sent = produceSteadily(kafka, topic, rate, seconds);
+        while (writer.written() < sent || floor.written() < sent) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        long[] floorDelays = floor.stop();
+        String split = query.lastProgress().durationMs().toString();
+        query.stop();
+        if (warmUp) {
+            return;
+        }
+        System.out.println("last micro-batch, Spark's own split (ms): " + split);
+        long[] delays = delays(database);
+        SpeedBatchWriter.Timings timings = writer.timings();
+        System.out.printf(Locale.ROOT, "%,d trades/s for %d s (%,d trades): delay Kafka timestamp -> PostgreSQL commit p50 %d ms, p99 %d ms, max %d ms;"
+                        + " %d batches, per batch %d ms in Spark (read + collect), %d ms writing to PostgreSQL%n",
+                rate, seconds, delays.length, percentile(delays, 0.5), percentile(delays, 0.99), delays[delays.length - 1],
+                timings.batches(), timings.collectMillis() / Math.max(1, timings.batches()), timings.writeMillis() / Math.max(1, timings.batches()));
+        System.out.printf(Locale.ROOT, "  floor, a plain Kafka consumer -> COPY -> commit per poll, same trades at the same time: p50 %d ms, p99 %d ms, max %d ms;"
+                        + " speed layer / floor at p50 %.1fx, at p99 %.1fx%n",
+                percentile(floorDelays, 0.5), percentile(floorDelays, 0.99), floorDelays[floorDelays.length - 1],
+                percentile(delays, 0.5) / (double) Math.max(1, percentile(floorDelays, 0.5)),
+                percentile(delays, 0.99) / (double) Math.max(1, percentile(floorDelays, 0.99)));
     }
 
     private static long produceSteadily(EmbeddedKafka kafka, String topic, int rate, int seconds)
