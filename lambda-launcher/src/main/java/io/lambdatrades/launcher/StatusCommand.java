@@ -52,7 +52,8 @@ final class StatusCommand
         out.printf("  %-10s %-6s %s%n", "postgres", status.postgres().state(), nullToEmpty(status.postgres().jdbcUrl()));
         status.topics().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(topic ->
                 out.printf(Locale.ROOT, "  %-10s %s: %,d records in %d partitions%n", "topic", topic.getKey(), topic.getValue().records(), topic.getValue().partitions()));
-        out.printf("  %-10s %s%n", "cutoff", status.batch().cutoff() == null ? "unknown" : status.batch().cutoff());
+        out.printf("  %-10s %s%s%n", "cutoff", status.batch().cutoff() == null ? "unknown" : status.batch().cutoff(),
+                status.batch().lateTrades() == null ? "" : String.format(Locale.ROOT, ", %,d late trades for the next batch run", status.batch().lateTrades()));
         status.layers().forEach((name, layer) -> out.printf("  %-10s %-10s %s%s%n", name, layer.state(),
                 layer.pid() == null ? "" : "pid " + layer.pid(), layer.detail() == null ? "" : "  " + layer.detail()));
         SystemStatus.Ingest ingest = status.ingest();

@@ -63,7 +63,7 @@ final class StatusProbe
                 .or(() -> runtime.filter(state -> upAlive).map(state -> new PostgresConnection(state.postgresJdbcUrl(), state.postgresUser(), "")));
         PostgresProbe postgres = postgresConnection
                 .map(connection -> probePostgres(connection, problems))
-                .orElse(new PostgresProbe(new SystemStatus.Service("unknown", null, null), null));
+                .orElse(new PostgresProbe(new SystemStatus.Service("unknown", null, null), new SystemStatus.Batch(null, null)));
 
         Map<String, SystemStatus.Layer> layers = new LinkedHashMap<>();
         for (String name : LAYERS) {
@@ -82,7 +82,7 @@ final class StatusProbe
         }
         SpeedMetrics speed = "running".equals(speedLayer.state()) ? speedMetrics().orElse(null) : null;
         boolean healthy = "up".equals(kafka.state()) && "up".equals(postgres.service().state()) && ingestHealthy && speedHealthy;
-        return new SystemStatus(healthy, config.dataDir().toString(), kafka, postgres.service(), topics, new SystemStatus.Batch(postgres.cutoff()), layers, ingest, speed, problems);
+        return new SystemStatus(healthy, config.dataDir().toString(), kafka, postgres.service(), topics, postgres.batch(), layers, ingest, speed, problems);
     }
 
     /** What the speed layer published, when it is recent. */
@@ -130,6 +130,7 @@ final class StatusProbe
     private static PostgresProbe probePostgres(PostgresConnection connection, List<String> problems)
     {
         String cutoff = null;
+        Long lateTrades = null;
         try (Connection jdbc = connection.open(); Statement statement = jdbc.createStatement()) {
             statement.setQueryTimeout(TIMEOUT_MS / 1000);
             try (ResultSet rows = statement.executeQuery("SELECT cutoff_ts FROM lambda.cutoff")) {
@@ -137,16 +138,21 @@ final class StatusProbe
                     cutoff = rows.getTimestamp(1).toInstant().toString();
                 }
             }
-            return new PostgresProbe(new SystemStatus.Service("up", null, connection.redactedUrl()), cutoff);
+            // Trades the speed layer saw for periods the batch layer has closed: in the views after the next run.
+            try (ResultSet rows = statement.executeQuery(
+                    "SELECT coalesce(sum(trades), 0) FROM lambda.speed_minute WHERE bucket < (SELECT cutoff_ts FROM lambda.cutoff)")) {
+                rows.next();
+                lateTrades = rows.getLong(1);
+            }
+            return new PostgresProbe(new SystemStatus.Service("up", null, connection.redactedUrl()), new SystemStatus.Batch(cutoff, lateTrades));
         }
         catch (Exception e) {
             problems.add("PostgreSQL at " + connection.redactedUrl() + " does not answer: " + OneLineErrors.oneLine(e));
-            return new PostgresProbe(new SystemStatus.Service("down", null, connection.redactedUrl()), null);
+            return new PostgresProbe(new SystemStatus.Service("down", null, connection.redactedUrl()), new SystemStatus.Batch(null, null));
         }
     }
 
-    /** @param cutoff null when it cannot be read */
-    private record PostgresProbe(SystemStatus.Service service, String cutoff) {}
+    private record PostgresProbe(SystemStatus.Service service, SystemStatus.Batch batch) {}
 
     private static SystemStatus.Layer layer(String name, Optional<RuntimeState> runtime, boolean upAlive)
     {

@@ -44,9 +44,12 @@ public record SystemStatus(
     /** @param records end offsets minus start offsets, summed over partitions */
     public record Topic(long records, int partitions) {}
 
-    /** @param cutoff ISO-8601 UTC, null when PostgreSQL cannot be read */
+    /**
+     * @param cutoff ISO-8601 UTC; null, as every field, when PostgreSQL cannot be read
+     * @param lateTrades trades the speed layer saw for closed periods, which the next batch run adds to the views
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Batch(String cutoff) {}
+    public record Batch(String cutoff, Long lateTrades) {}
 
     /**
      * @param state running, restarting, stopped, down, or absent (not part of this build)

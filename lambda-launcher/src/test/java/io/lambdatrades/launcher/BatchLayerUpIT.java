@@ -69,6 +69,14 @@ class BatchLayerUpIT
                 assertThat(rows.getDouble(2)).isEqualTo(queryDouble(postgres, "SELECT sum(volume) FROM lambda.batch_daily"));
             }
 
+            // A trade the speed layer saw for a closed day counts as late until the next run.
+            try (Connection connection = postgres.open(); Statement statement = connection.createStatement()) {
+                statement.execute("""
+                        INSERT INTO lambda.speed_minute VALUES ('S1', '%1$s'::timestamptz - interval '1 hour', 1, 1, 1, 1, 1, 3, 1,
+                            '%1$s'::timestamptz - interval '1 hour', 0, 1, '%1$s'::timestamptz - interval '1 hour', 0, 1)""".formatted(cutoff));
+            }
+            assertThat(awaitStatus(json -> true).at("/batch/lateTrades").asLong()).isEqualTo(3);
+
             LambdaProcess.Result count = LambdaProcess.run(Map.of(), "sql", "--data-dir", dataDir.toString(), "SELECT count(*) AS trades FROM lambda.trades_raw");
             assertThat(count.exitCode()).as(count.stderr()).isZero();
             assertThat(count.stdout()).contains("|" + FRAMES * TRADES_PER_FRAME + " ");
