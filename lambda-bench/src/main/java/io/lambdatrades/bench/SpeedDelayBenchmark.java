@@ -29,13 +29,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Speed layer delay: Kafka record timestamp -> commit of the micro-batch in PostgreSQL, per trade,
  * at steady rates, with Spark local and the embedded servers in this JVM.
  *
- * <p>Usage: {@code SpeedDelayBenchmark [seconds-per-rate] [rate...]}
+ * <p>Usage: {@code SpeedDelayBenchmark [seconds-per-rate] [rate...]}, or
+ * {@code SpeedDelayBenchmark sustained RATE SECONDS}: one rate held, the query's lag every 10 seconds.
  */
 public final class SpeedDelayBenchmark
 {
@@ -46,16 +48,24 @@ public final class SpeedDelayBenchmark
     public static void main(String[] args)
             throws Exception
     {
-        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
-        int[] rates = args.length > 1 ? Arrays.stream(args, 1, args.length).mapToInt(Integer::parseInt).toArray() : new int[] {1_000, 10_000};
+        boolean sustained = args.length > 0 && "sustained".equals(args[0]);
+        int sustainedRate = sustained && args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
+        int sustainedSeconds = sustained && args.length > 2 ? Integer.parseInt(args[2]) : 300;
+        int seconds = !sustained && args.length > 0 ? Integer.parseInt(args[0]) : 30;
+        int[] rates = !sustained && args.length > 1 ? Arrays.stream(args, 1, args.length).mapToInt(Integer::parseInt).toArray() : new int[] {1_000, 10_000};
         try (EmbeddedKafka kafka = EmbeddedKafka.start(Files.createTempDirectory("bench-speed-kafka"), 0, 0);
                 EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(Files.createTempDirectory("bench-speed-pg"),
                         Files.createTempDirectory("bench-speed-pg-binaries"), 0)) {
             SparkSession spark = SparkSessions.create("bench-speed", System.getProperty("spark.master", "local[2]"));
             // The first rate in a JVM pays for class loading and the JIT: a warm-up rate, not reported, goes first.
             measure(kafka, postgres, spark, 5_000, 10, true);
-            for (int rate : rates) {
-                measure(kafka, postgres, spark, rate, seconds, false);
+            if (sustained) {
+                sustain(kafka, postgres, spark, sustainedRate, sustainedSeconds);
+            }
+            else {
+                for (int rate : rates) {
+                    measure(kafka, postgres, spark, rate, seconds, false);
+                }
             }
             spark.stop();
         }
@@ -71,7 +81,7 @@ public final class SpeedDelayBenchmark
         PostgresConnection database = freshDatabase(postgres, "bench_" + name);
         SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQuery.NAME), deadLetter -> { });
         StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, Files.createTempDirectory("bench-speed-checkpoint"),
-                Duration.ofMillis(Long.getLong("trigger.ms", 100)), writer).start();
+                Duration.ofMillis(Long.getLong("trigger.ms", 100)), Integer.getInteger("max.batch.trades", 100_000), writer).start();
         PlainConsumerFloor floor = PlainConsumerFloor.start(kafka.bootstrapServers(), topic, freshDatabase(postgres, "floor_" + name));
         // Steady state: the query's start (2-3 s to its first batch) is not a trade's delay.
         while (query.lastProgress() == null) {
@@ -101,7 +111,50 @@ public final class SpeedDelayBenchmark
                 percentile(delays, 0.99) / (double) Math.max(1, percentile(floorDelays, 0.99)));
     }
 
+    /**
+     * Holds one rate for some seconds and prints, every 10 seconds, how far the query is behind the
+     * producer: a rate is sustained when that lag does not grow.
+     */
+    private static void sustain(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, SparkSession spark, int rate, int seconds)
+            throws Exception
+    {
+        String topic = KafkaTopics.createTradeTopics(kafka, "speed-sustained-" + rate);
+        PostgresConnection database = freshDatabase(postgres, "sustained_" + rate);
+        SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQuery.NAME), deadLetter -> { });
+        StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, Files.createTempDirectory("bench-speed-checkpoint"),
+                Duration.ofMillis(Long.getLong("trigger.ms", 100)), Integer.getInteger("max.batch.trades", 100_000), writer).start();
+        while (query.lastProgress() == null) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        AtomicLong sent = new AtomicLong();
+        Thread producer = new Thread(() -> produceSteadily(kafka, topic, rate, seconds, sent), "bench-sustained-producer");
+        long start = System.nanoTime();
+        producer.start();
+        long firstLag = -1;
+        long lastLag = 0;
+        while (producer.isAlive()) {
+            producer.join(10_000);
+            long lag = sent.get() - writer.written();
+            long elapsed = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            System.out.printf(Locale.ROOT, "  %3d s: %,d sent, %,d written, lag %,d trades%n", elapsed, sent.get(), writer.written(), lag);
+            if (elapsed >= 60 && firstLag < 0) {
+                firstLag = lag;
+            }
+            lastLag = lag;
+        }
+        double producedSeconds = (System.nanoTime() - start) / 1e9;
+        query.stop();
+        System.out.printf(Locale.ROOT, "%,d trades/s offered for %d s (%,.0f trades/s produced): lag after 1 min %,d, at the end %,d -> %s%n",
+                rate, seconds, sent.get() / producedSeconds, firstLag, lastLag,
+                lastLag <= Math.max(2L * firstLag, rate) ? "sustained (the lag did not grow)" : "NOT sustained (the lag grew)");
+    }
+
     private static long produceSteadily(EmbeddedKafka kafka, String topic, int rate, int seconds)
+    {
+        return produceSteadily(kafka, topic, rate, seconds, new AtomicLong());
+    }
+
+    private static long produceSteadily(EmbeddedKafka kafka, String topic, int rate, int seconds, AtomicLong sent)
     {
         TradeCodec codec = new TradeCodec();
         Map<String, Object> settings = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
@@ -119,6 +172,7 @@ public final class SpeedDelayBenchmark
                 String symbol = SYMBOLS.get((int) (i % SYMBOLS.size()));
                 Trade trade = new Trade(symbol, 100 + (i % 1000) * 0.01, 1, now, List.of(), "simulate", now);
                 producer.send(new ProducerRecord<>(topic, symbol.getBytes(StandardCharsets.UTF_8), codec.encode(trade)));
+                sent.incrementAndGet();
                 next += intervalNanos;
             }
         }

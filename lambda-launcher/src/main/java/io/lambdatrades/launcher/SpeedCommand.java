@@ -52,7 +52,7 @@ final class SpeedCommand
         try (KafkaProducer<byte[], byte[]> deadLetters = new KafkaProducer<>(producerSettings, new ByteArraySerializer(), new ByteArraySerializer())) {
             SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(postgres, SpeedQuery.NAME),
                     deadLetter -> deadLetters.send(deadLetter.toProducerRecord(config.kafka().deadLetterTopic())));
-            StreamingQuery query = new SpeedQuery(spark, bootstrapServers, config.kafka().topic(), config.speed().checkpointDir(), config.speed().trigger(), writer).start();
+            StreamingQuery query = new SpeedQuery(spark, bootstrapServers, config.kafka().topic(), config.speed().checkpointDir(), config.speed().trigger(), config.speed().maxBatchTrades(), writer).start();
             StopSignals.onStop(() -> new Thread(() -> stop(query), "lambda-speed-stop").start());
             console.line("lambda speed: " + bootstrapServers + " topic " + config.kafka().topic() + " -> " + postgres.redactedUrl() + ", checkpoint " + config.speed().checkpointDir());
             StateFile<SpeedMetrics> metricsFile = new StateFile<>(config.dataDir(), SPEED_METRICS_FILE, SpeedMetrics.class);

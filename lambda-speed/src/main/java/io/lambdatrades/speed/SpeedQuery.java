@@ -26,15 +26,18 @@ public final class SpeedQuery
     private final String topic;
     private final Path checkpointDir;
     private final Duration trigger;
+    private final int maxBatchTrades;
     private final SpeedBatchWriter writer;
 
-    public SpeedQuery(SparkSession spark, String bootstrapServers, String topic, Path checkpointDir, Duration trigger, SpeedBatchWriter writer)
+    /** @param maxBatchTrades most trades one micro-batch takes, so that a backlog never has to fit the driver at once */
+    public SpeedQuery(SparkSession spark, String bootstrapServers, String topic, Path checkpointDir, Duration trigger, int maxBatchTrades, SpeedBatchWriter writer)
     {
         this.spark = requireNonNull(spark, "spark is null");
         this.bootstrapServers = requireNonNull(bootstrapServers, "bootstrapServers is null");
         this.topic = requireNonNull(topic, "topic is null");
         this.checkpointDir = requireNonNull(checkpointDir, "checkpointDir is null");
         this.trigger = requireNonNull(trigger, "trigger is null");
+        this.maxBatchTrades = maxBatchTrades;
         this.writer = requireNonNull(writer, "writer is null");
     }
 
@@ -49,6 +52,7 @@ public final class SpeedQuery
                 // The broker otherwise holds each fetch up to 500 ms waiting for data: most of the delay.
                 .option("kafka.fetch.max.wait.ms", "10")
                 .option("failOnDataLoss", "false")
+                .option("maxOffsetsPerTrigger", Integer.toString(maxBatchTrades))
                 .load();
         VoidFunction2<Dataset<Row>, Long> sink = (batch, batchId) -> writer.write(batch, batchId);
         return trades.writeStream()

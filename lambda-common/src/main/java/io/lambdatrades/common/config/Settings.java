@@ -84,6 +84,8 @@ public final class Settings
             "Spark master of the speed layer and the batch tasks: local[N], spark://host:port, yarn, k8s://...", nonEmptyString());
     public static final Setting<Integer> SPEED_TRIGGER_MS = Setting.of("speed.trigger.ms", "100",
             "Micro-batch trigger of the speed layer, milliseconds", intAtLeast(1));
+    public static final Setting<Integer> SPEED_MAX_BATCH_TRADES = Setting.of("speed.max.batch.trades", "100000",
+            "Most trades one micro-batch takes: a backlog is worked off in bounded batches, not collected whole", intAtLeast(1));
     public static final Setting<Optional<Path>> SPEED_CHECKPOINT_DIR = Setting.of("speed.checkpoint.dir", "",
             "Checkpoint of the speed query (file:, hdfs:, s3a: on a cluster); empty is <data.dir>/checkpoints/speed", optionalPath());
     public static final Setting<Boolean> SPEED_ENABLED = Setting.of("speed.enabled", "true",
@@ -110,7 +112,7 @@ public final class Settings
             INGEST_SOURCE, INGEST_SYMBOLS, INGEST_RATE, INGEST_HISTORY_DAYS, INGEST_HISTORY_RATE, INGEST_BUFFER_FRAMES,
             FINNHUB_URL, FINNHUB_TOKEN_FILE, FINNHUB_MAX_SYMBOLS, FINNHUB_STALE_AFTER_SECONDS,
             REPLAY_FILE, REPLAY_SPEED,
-            SPARK_MASTER, SPEED_TRIGGER_MS, SPEED_CHECKPOINT_DIR, SPEED_ENABLED,
+            SPARK_MASTER, SPEED_TRIGGER_MS, SPEED_MAX_BATCH_TRADES, SPEED_CHECKPOINT_DIR, SPEED_ENABLED,
             METASTORE_URI, METASTORE_PORT, WAREHOUSE_DIR, VIEWS_DIR, BATCH_PERIOD,
             SIMULATE_SEED);
 

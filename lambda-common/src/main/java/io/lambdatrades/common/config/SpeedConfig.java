@@ -6,7 +6,7 @@ import java.time.Duration;
 import static java.util.Objects.requireNonNull;
 
 /** The speed layer: where Spark runs, how often it triggers, where its checkpoint lives. */
-public record SpeedConfig(boolean enabled, String sparkMaster, Duration trigger, Path checkpointDir)
+public record SpeedConfig(boolean enabled, String sparkMaster, Duration trigger, int maxBatchTrades, Path checkpointDir)
 {
     public SpeedConfig
     {
@@ -21,6 +21,7 @@ public record SpeedConfig(boolean enabled, String sparkMaster, Duration trigger,
                 values.get(Settings.SPEED_ENABLED),
                 values.get(Settings.SPARK_MASTER),
                 Duration.ofMillis(values.get(Settings.SPEED_TRIGGER_MS)),
+                values.get(Settings.SPEED_MAX_BATCH_TRADES),
                 values.get(Settings.SPEED_CHECKPOINT_DIR).orElse(dataDir.resolve("checkpoints").resolve("speed")));
     }
 }
