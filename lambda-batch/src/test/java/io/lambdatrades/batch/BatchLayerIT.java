@@ -1,18 +1,19 @@
 package io.lambdatrades.batch;
 
-import io.lambdatrades.batch.ExpectedAggregates.Aggregate;
-import io.lambdatrades.batch.ExpectedAggregates.SentTrade;
 import io.lambdatrades.batch.SharedHive.Hive;
 import io.lambdatrades.common.PostgresConnection;
-import io.lambdatrades.common.PostgresSchema;
 import io.lambdatrades.common.Trade;
 import io.lambdatrades.common.TradeCodec;
 import io.lambdatrades.common.config.BatchConfig;
 import io.lambdatrades.embedded.EmbeddedKafka;
 import io.lambdatrades.embedded.EmbeddedPostgresServer;
+import io.lambdatrades.embedded.testing.ExpectedAggregates;
+import io.lambdatrades.embedded.testing.ExpectedAggregates.Aggregate;
+import io.lambdatrades.embedded.testing.ExpectedAggregates.SentTrade;
 import io.lambdatrades.embedded.testing.KafkaTopics;
 import io.lambdatrades.embedded.testing.SharedKafka;
 import io.lambdatrades.embedded.testing.SharedPostgres;
+import io.lambdatrades.embedded.testing.TestDatabases;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -211,7 +212,7 @@ class BatchLayerIT
         }
         Path views = dir.resolve("views");
         BatchConfig config = Hive.config(hive.root(), dir.resolve("warehouse"), views);
-        return new Fixture(hive, kafka, KafkaTopics.createTradeTopics(kafka, name.replace('_', '-')), freshDatabase(postgres, name), config, views);
+        return new Fixture(hive, kafka, KafkaTopics.createTradeTopics(kafka, name.replace('_', '-')), TestDatabases.fresh(postgres, name), config, views);
     }
 
     private static List<SentTrade> sent(EmbeddedKafka kafka, String topic)
@@ -258,18 +259,6 @@ class BatchLayerIT
             }
             producer.flush();
         }
-    }
-
-    private static PostgresConnection freshDatabase(EmbeddedPostgresServer postgres, String name)
-            throws SQLException
-    {
-        try (Connection connection = postgres.connection().open(); Statement statement = connection.createStatement()) {
-            statement.execute("DROP DATABASE IF EXISTS " + name);
-            statement.execute("CREATE DATABASE " + name);
-        }
-        PostgresConnection database = new PostgresConnection(postgres.connection().jdbcUrl().replace("/postgres", "/" + name), "postgres", "");
-        new PostgresSchema(database).migrate();
-        return database;
     }
 
     private static void execute(PostgresConnection database, String sql)

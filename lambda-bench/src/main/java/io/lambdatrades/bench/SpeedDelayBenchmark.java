@@ -1,12 +1,12 @@
 package io.lambdatrades.bench;
 
 import io.lambdatrades.common.PostgresConnection;
-import io.lambdatrades.common.PostgresSchema;
 import io.lambdatrades.common.Trade;
 import io.lambdatrades.common.TradeCodec;
 import io.lambdatrades.embedded.EmbeddedKafka;
 import io.lambdatrades.embedded.EmbeddedPostgresServer;
 import io.lambdatrades.embedded.testing.KafkaTopics;
+import io.lambdatrades.embedded.testing.TestDatabases;
 import io.lambdatrades.speed.SparkSessions;
 import io.lambdatrades.speed.SpeedBatchWriter;
 import io.lambdatrades.speed.SpeedQuery;
@@ -78,11 +78,11 @@ public final class SpeedDelayBenchmark
     {
         String name = (warmUp ? "warmup_" : "") + rate;
         String topic = KafkaTopics.createTradeTopics(kafka, "speed-delay-" + name.replace('_', '-'));
-        PostgresConnection database = freshDatabase(postgres, "bench_" + name);
+        PostgresConnection database = TestDatabases.fresh(postgres, "bench_" + name);
         SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQuery.NAME), deadLetter -> { });
         StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, Files.createTempDirectory("bench-speed-checkpoint"),
                 Duration.ofMillis(Long.getLong("trigger.ms", 100)), Integer.getInteger("max.batch.trades", 100_000), writer).start();
-        PlainConsumerFloor floor = PlainConsumerFloor.start(kafka.bootstrapServers(), topic, freshDatabase(postgres, "floor_" + name));
+        PlainConsumerFloor floor = PlainConsumerFloor.start(kafka.bootstrapServers(), topic, TestDatabases.fresh(postgres, "floor_" + name));
         // Steady state: the query's start (2-3 s to its first batch) is not a trade's delay.
         while (query.lastProgress() == null) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
@@ -119,7 +119,7 @@ public final class SpeedDelayBenchmark
             throws Exception
     {
         String topic = KafkaTopics.createTradeTopics(kafka, "speed-sustained-" + rate);
-        PostgresConnection database = freshDatabase(postgres, "sustained_" + rate);
+        PostgresConnection database = TestDatabases.fresh(postgres, "sustained_" + rate);
         SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQuery.NAME), deadLetter -> { });
         StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, Files.createTempDirectory("bench-speed-checkpoint"),
                 Duration.ofMillis(Long.getLong("trigger.ms", 100)), Integer.getInteger("max.batch.trades", 100_000), writer).start();
@@ -199,17 +199,6 @@ public final class SpeedDelayBenchmark
             Arrays.sort(result);
             return result;
         }
-    }
-
-    private static PostgresConnection freshDatabase(EmbeddedPostgresServer postgres, String name)
-            throws Exception
-    {
-        try (Connection connection = postgres.connection().open(); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE " + name);
-        }
-        PostgresConnection database = new PostgresConnection(postgres.connection().jdbcUrl().replace("/postgres", "/" + name), "postgres", "");
-        new PostgresSchema(database).migrate();
-        return database;
     }
 
     private static long percentile(long[] sorted, double quantile)

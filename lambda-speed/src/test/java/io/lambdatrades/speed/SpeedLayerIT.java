@@ -7,9 +7,12 @@ import io.lambdatrades.common.Trade;
 import io.lambdatrades.common.TradeCodec;
 import io.lambdatrades.embedded.EmbeddedKafka;
 import io.lambdatrades.embedded.EmbeddedPostgresServer;
+import io.lambdatrades.embedded.testing.ExpectedAggregates;
+import io.lambdatrades.embedded.testing.ExpectedAggregates.Aggregate;
 import io.lambdatrades.embedded.testing.KafkaTopics;
 import io.lambdatrades.embedded.testing.SharedKafka;
 import io.lambdatrades.embedded.testing.SharedPostgres;
+import io.lambdatrades.embedded.testing.TestDatabases;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -69,7 +72,7 @@ class SpeedLayerIT
     void viewsEqualWhatTheTradesGiveDirectlyAcrossARestartWithLateTrades(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, @TempDir Path checkpoint)
             throws Exception
     {
-        PostgresConnection database = freshDatabase(postgres, "speed_views");
+        PostgresConnection database = TestDatabases.fresh(postgres, "speed_views");
         String topic = KafkaTopics.createTradeTopics(kafka, "speed-views");
         Random random = new Random(3);
         produce(kafka, topic, trades(random, 3_000, BASE_TS));
@@ -123,7 +126,7 @@ class SpeedLayerIT
     void aBatchWrittenTwiceIsWrittenOnce(EmbeddedPostgresServer postgres)
             throws Exception
     {
-        PostgresConnection database = freshDatabase(postgres, "speed_replay");
+        PostgresConnection database = TestDatabases.fresh(postgres, "speed_replay");
         SpeedSink sink = new SpeedSink(database, SpeedQuery.NAME);
         List<KafkaTrade> batch = List.of(
                 new KafkaTrade(trade("AAPL", 100, BASE_TS), 0, 0),
@@ -144,7 +147,7 @@ class SpeedLayerIT
     void valuesThatDoNotDecodeGoToTheDeadLetterTopicAndTheQueryGoesOn(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, @TempDir Path checkpoint)
             throws Exception
     {
-        PostgresConnection database = freshDatabase(postgres, "speed_dlq");
+        PostgresConnection database = TestDatabases.fresh(postgres, "speed_dlq");
         String topic = KafkaTopics.createTradeTopics(kafka, "speed-dlq");
         try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
             producer.send(new ProducerRecord<>(topic, "AAPL".getBytes(StandardCharsets.UTF_8), "{\"p\":1}".getBytes(StandardCharsets.UTF_8))).get();
@@ -185,7 +188,7 @@ class SpeedLayerIT
         }
         Map<String, double[]> expectedChanges = new HashMap<>();
         Map<String, List<KafkaTrade>> bySymbol = sent.stream().collect(Collectors.groupingBy(trade -> trade.trade().symbol()));
-        Map<String, Expected> expectedMinutes = new TreeMap<>();
+        Map<String, Aggregate> expectedMinutes = new TreeMap<>();
         for (List<KafkaTrade> trades : bySymbol.values()) {
             trades.sort(KafkaTrade.TRADE_ORDER);
             for (int i = 0; i < trades.size(); i++) {
@@ -195,7 +198,7 @@ class SpeedLayerIT
                     expectedChanges.put(trade.partition() + "/" + trade.offset(), new double[] {trade.trade().price() - previous, 100 * (trade.trade().price() - previous) / previous});
                 }
                 long bucket = Math.floorDiv(trade.trade().ts(), 60_000) * 60_000;
-                expectedMinutes.computeIfAbsent(trade.trade().symbol() + "@" + bucket, key -> new Expected()).add(trade.trade());
+                expectedMinutes.computeIfAbsent(trade.trade().symbol() + "@" + bucket, key -> new Aggregate()).add(trade.trade());
             }
         }
 
@@ -215,58 +218,14 @@ class SpeedLayerIT
                 }
                 assertThat(seen).isEqualTo(sent.size());
             }
-            Map<String, Expected> actualMinutes = new TreeMap<>();
+            Map<String, Aggregate> actualMinutes = new TreeMap<>();
             try (ResultSet rows = statement.executeQuery("SELECT symbol, (extract(epoch FROM bucket) * 1000)::bigint, open, high, low, close, volume, trades, notional FROM lambda.speed_minute")) {
                 while (rows.next()) {
-                    Expected actual = new Expected();
-                    actual.open = rows.getDouble(3);
-                    actual.high = rows.getDouble(4);
-                    actual.low = rows.getDouble(5);
-                    actual.close = rows.getDouble(6);
-                    actual.volume = rows.getDouble(7);
-                    actual.trades = rows.getLong(8);
-                    actual.notional = rows.getDouble(9);
-                    actualMinutes.put(rows.getString(1) + "@" + rows.getLong(2), actual);
+                    actualMinutes.put(rows.getString(1) + "@" + rows.getLong(2), Aggregate.of(
+                            rows.getDouble(3), rows.getDouble(4), rows.getDouble(5), rows.getDouble(6), rows.getDouble(7), rows.getLong(8), rows.getDouble(9)));
                 }
             }
-            assertThat(actualMinutes.keySet()).isEqualTo(expectedMinutes.keySet());
-            expectedMinutes.forEach((key, expected) -> expected.assertEquals(actualMinutes.get(key)));
-        }
-    }
-
-    /** One (symbol, minute) computed straight from its trades, in (ts, partition, offset) order. */
-    private static final class Expected
-    {
-        double open = Double.NaN;
-        double high = Double.NEGATIVE_INFINITY;
-        double low = Double.POSITIVE_INFINITY;
-        double close;
-        double volume;
-        long trades;
-        double notional;
-
-        void add(Trade trade)
-        {
-            if (trades == 0) {
-                open = trade.price();
-            }
-            close = trade.price();
-            high = Math.max(high, trade.price());
-            low = Math.min(low, trade.price());
-            volume += trade.volume();
-            notional += trade.price() * trade.volume();
-            trades++;
-        }
-
-        void assertEquals(Expected actual)
-        {
-            assertThat(actual.open).isEqualTo(open);
-            assertThat(actual.close).isEqualTo(close);
-            assertThat(actual.high).isEqualTo(high);
-            assertThat(actual.low).isEqualTo(low);
-            assertThat(actual.trades).isEqualTo(trades);
-            assertThat(actual.volume).isCloseTo(volume, within(1e-9 * Math.max(1, volume)));
-            assertThat(actual.notional).isCloseTo(notional, within(1e-9 * Math.max(1, notional)));
+            ExpectedAggregates.assertSame(expectedMinutes, actualMinutes);
         }
     }
 
@@ -306,18 +265,6 @@ class SpeedLayerIT
     {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
                 new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    private static PostgresConnection freshDatabase(EmbeddedPostgresServer postgres, String name)
-            throws SQLException
-    {
-        try (Connection connection = postgres.connection().open(); Statement statement = connection.createStatement()) {
-            statement.execute("DROP DATABASE IF EXISTS " + name);
-            statement.execute("CREATE DATABASE " + name);
-        }
-        PostgresConnection database = new PostgresConnection(postgres.connection().jdbcUrl().replace("/postgres", "/" + name), "postgres", "");
-        new PostgresSchema(database).migrate();
-        return database;
     }
 
     private static long count(PostgresConnection database)

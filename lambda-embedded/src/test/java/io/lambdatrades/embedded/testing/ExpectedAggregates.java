@@ -1,4 +1,4 @@
-package io.lambdatrades.batch;
+package io.lambdatrades.embedded.testing;
 
 import io.lambdatrades.common.Trade;
 
@@ -11,19 +11,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /** Aggregates per (symbol, bucket) computed straight from the trades, in (ts, partition, offset) order. */
-final class ExpectedAggregates
+public final class ExpectedAggregates
 {
     private ExpectedAggregates() {}
 
-    record SentTrade(Trade trade, int partition, long offset)
+    /** A trade as it was read back from Kafka. */
+    public record SentTrade(Trade trade, int partition, long offset)
     {
-        static final Comparator<SentTrade> ORDER = Comparator.comparingLong((SentTrade sent) -> sent.trade().ts())
+        public static final Comparator<SentTrade> ORDER = Comparator.comparingLong((SentTrade sent) -> sent.trade().ts())
                 .thenComparingInt(SentTrade::partition)
                 .thenComparingLong(SentTrade::offset);
     }
 
     /** Keyed by "symbol@bucketStartMillis". */
-    static Map<String, Aggregate> of(List<SentTrade> trades, long bucketMillis, long cutoffMillis)
+    public static Map<String, Aggregate> of(List<SentTrade> trades, long bucketMillis, long cutoffMillis)
     {
         Map<String, Aggregate> aggregates = new TreeMap<>();
         trades.stream().filter(sent -> sent.trade().ts() < cutoffMillis).sorted(SentTrade.ORDER).forEach(sent -> {
@@ -33,7 +34,7 @@ final class ExpectedAggregates
         return aggregates;
     }
 
-    static final class Aggregate
+    public static final class Aggregate
     {
         double open = Double.NaN;
         double high = Double.NEGATIVE_INFINITY;
@@ -43,7 +44,7 @@ final class ExpectedAggregates
         long trades;
         double notional;
 
-        void add(Trade trade)
+        public void add(Trade trade)
         {
             if (trades == 0) {
                 open = trade.price();
@@ -56,7 +57,7 @@ final class ExpectedAggregates
             trades++;
         }
 
-        static Aggregate of(double open, double high, double low, double close, double volume, long trades, double notional)
+        public static Aggregate of(double open, double high, double low, double close, double volume, long trades, double notional)
         {
             Aggregate aggregate = new Aggregate();
             aggregate.open = open;
@@ -69,7 +70,7 @@ final class ExpectedAggregates
             return aggregate;
         }
 
-        void assertEquals(String key, Aggregate actual)
+        public void assertEquals(String key, Aggregate actual)
         {
             assertThat(actual).as(key).isNotNull();
             assertThat(actual.open).as(key + " open").isEqualTo(open);
@@ -82,7 +83,7 @@ final class ExpectedAggregates
         }
     }
 
-    static void assertSame(Map<String, Aggregate> expected, Map<String, Aggregate> actual)
+    public static void assertSame(Map<String, Aggregate> expected, Map<String, Aggregate> actual)
     {
         assertThat(actual.keySet()).isEqualTo(expected.keySet());
         expected.forEach((key, aggregate) -> aggregate.assertEquals(key, actual.get(key)));
