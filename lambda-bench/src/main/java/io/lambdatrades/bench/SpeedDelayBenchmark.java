@@ -82,7 +82,7 @@ public final class SpeedDelayBenchmark
         String topic = KafkaTopics.createTradeTopics(kafka, "speed-delay-" + name.replace('_', '-'));
         PostgresConnection database = TestDatabases.fresh(postgres, "bench_" + name);
         SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQuery.NAME), deadLetter -> { });
-        StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, Files.createTempDirectory("bench-speed-checkpoint"),
+        StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, Files.createTempDirectory("bench-speed-checkpoint").toString(),
                 Duration.ofMillis(Long.getLong("trigger.ms", 100)), Integer.getInteger("max.batch.trades", 100_000), writer).start();
         PlainConsumerFloor floor = PlainConsumerFloor.start(kafka.bootstrapServers(), topic, TestDatabases.fresh(postgres, "floor_" + name));
         // Steady state: the query's start (2-3 s to its first batch) is not a trade's delay.
@@ -123,7 +123,7 @@ public final class SpeedDelayBenchmark
         String topic = KafkaTopics.createTradeTopics(kafka, "speed-sustained-" + rate);
         PostgresConnection database = TestDatabases.fresh(postgres, "sustained_" + rate);
         SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQuery.NAME), deadLetter -> { });
-        StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, Files.createTempDirectory("bench-speed-checkpoint"),
+        StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, Files.createTempDirectory("bench-speed-checkpoint").toString(),
                 Duration.ofMillis(Long.getLong("trigger.ms", 100)), Integer.getInteger("max.batch.trades", 100_000), writer).start();
         while (query.lastProgress() == null) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
@@ -138,7 +138,10 @@ public final class SpeedDelayBenchmark
             producer.join(10_000);
             long lag = sent.get() - writer.written();
             long elapsed = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
-            System.out.printf(Locale.ROOT, "  %3d s: %,d sent, %,d written, lag %,d trades%n", elapsed, sent.get(), writer.written(), lag);
+            SpeedBatchWriter.Timings timings = writer.timings();
+            System.out.printf(Locale.ROOT, "  %3d s: %,d sent, %,d written, lag %,d trades; %d batches so far, per batch %d ms in Spark (read + collect), %d ms writing to PostgreSQL%n",
+                    elapsed, sent.get(), writer.written(), lag, timings.batches(),
+                    timings.collectMillis() / Math.max(1, timings.batches()), timings.writeMillis() / Math.max(1, timings.batches()));
             if (elapsed >= 60 && firstLag < 0) {
                 firstLag = lag;
             }

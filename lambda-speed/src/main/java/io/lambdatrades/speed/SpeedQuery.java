@@ -7,7 +7,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
@@ -24,13 +23,16 @@ public final class SpeedQuery
     private final SparkSession spark;
     private final String bootstrapServers;
     private final String topic;
-    private final Path checkpointDir;
+    private final String checkpointDir;
     private final Duration trigger;
     private final int maxBatchTrades;
     private final SpeedBatchWriter writer;
 
-    /** @param maxBatchTrades most trades one micro-batch takes, so that a backlog never has to fit the driver at once */
-    public SpeedQuery(SparkSession spark, String bootstrapServers, String topic, Path checkpointDir, Duration trigger, int maxBatchTrades, SpeedBatchWriter writer)
+    /**
+     * @param checkpointDir a path or a URI (file:, hdfs:, s3a:)
+     * @param maxBatchTrades most trades one micro-batch takes, so that a backlog never has to fit the driver at once
+     */
+    public SpeedQuery(SparkSession spark, String bootstrapServers, String topic, String checkpointDir, Duration trigger, int maxBatchTrades, SpeedBatchWriter writer)
     {
         this.spark = requireNonNull(spark, "spark is null");
         this.bootstrapServers = requireNonNull(bootstrapServers, "bootstrapServers is null");
@@ -57,7 +59,7 @@ public final class SpeedQuery
         VoidFunction2<Dataset<Row>, Long> sink = (batch, batchId) -> writer.write(batch, batchId);
         return trades.writeStream()
                 .queryName(NAME)
-                .option("checkpointLocation", checkpointDir.toString())
+                .option("checkpointLocation", checkpointDir)
                 .trigger(Trigger.ProcessingTime(trigger.toMillis()))
                 .foreachBatch(sink)
                 .start();

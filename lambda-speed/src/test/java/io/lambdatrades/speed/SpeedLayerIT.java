@@ -100,7 +100,7 @@ class SpeedLayerIT
         try (KafkaProducer<byte[], byte[]> dlq = producer(kafka)) {
             SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQuery.NAME),
                     deadLetter -> dlq.send(deadLetter.toProducerRecord(topic + ".dlq")));
-            StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, checkpoint, Duration.ofMillis(100), 100_000, writer).start();
+            StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, checkpoint.toString(), Duration.ofMillis(100), 100_000, writer).start();
             try {
                 produce(kafka, topic, trades(random, 500, BASE_TS));
                 await().atMost(Duration.ofMinutes(2)).until(() -> count(database) == 500);
@@ -168,7 +168,7 @@ class SpeedLayerIT
         try (KafkaProducer<byte[], byte[]> dlq = producer(kafka)) {
             SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQuery.NAME),
                     deadLetter -> dlq.send(deadLetter.toProducerRecord(topic + ".dlq")));
-            StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, checkpoint, Duration.ofMillis(100), 100_000, writer).start();
+            StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, checkpoint.toString(), Duration.ofMillis(100), 100_000, writer).start();
             try {
                 await().atMost(Duration.ofMinutes(2)).until(() -> count(database) == expected);
             }

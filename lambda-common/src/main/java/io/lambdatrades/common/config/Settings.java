@@ -86,8 +86,8 @@ public final class Settings
             "Micro-batch trigger of the speed layer, milliseconds", intAtLeast(1));
     public static final Setting<Integer> SPEED_MAX_BATCH_TRADES = Setting.of("speed.max.batch.trades", "100000",
             "Most trades one micro-batch takes: a backlog is worked off in bounded batches, not collected whole", intAtLeast(1));
-    public static final Setting<Optional<Path>> SPEED_CHECKPOINT_DIR = Setting.of("speed.checkpoint.dir", "",
-            "Checkpoint of the speed query (file:, hdfs:, s3a: on a cluster); empty is <data.dir>/checkpoints/speed", optionalPath());
+    public static final Setting<Optional<String>> SPEED_CHECKPOINT_DIR = Setting.of("speed.checkpoint.dir", "",
+            "Checkpoint of the speed query: a path or a file:, hdfs:, s3a: URI; empty is <data.dir>/checkpoints/speed", optionalLocation());
     public static final Setting<Boolean> SPEED_ENABLED = Setting.of("speed.enabled", "true",
             "Whether lambda up runs the speed layer (a child JVM it restarts when it dies)", bool());
 

@@ -5,8 +5,12 @@ import java.time.Duration;
 
 import static java.util.Objects.requireNonNull;
 
-/** The speed layer: where Spark runs, how often it triggers, where its checkpoint lives. */
-public record SpeedConfig(boolean enabled, String sparkMaster, Duration trigger, int maxBatchTrades, Path checkpointDir)
+/**
+ * The speed layer: where Spark runs, how often it triggers, where its checkpoint lives.
+ *
+ * @param checkpointDir the checkpoint as a URI (file:, hdfs:, s3a:)
+ */
+public record SpeedConfig(boolean enabled, String sparkMaster, Duration trigger, int maxBatchTrades, String checkpointDir)
 {
     public SpeedConfig
     {
@@ -22,6 +26,6 @@ public record SpeedConfig(boolean enabled, String sparkMaster, Duration trigger,
                 values.get(Settings.SPARK_MASTER),
                 Duration.ofMillis(values.get(Settings.SPEED_TRIGGER_MS)),
                 values.get(Settings.SPEED_MAX_BATCH_TRADES),
-                values.get(Settings.SPEED_CHECKPOINT_DIR).orElse(dataDir.resolve("checkpoints").resolve("speed")));
+                values.get(Settings.SPEED_CHECKPOINT_DIR).orElseGet(() -> ValueParsers.location(dataDir.resolve("checkpoints").resolve("speed"))));
     }
 }

@@ -31,7 +31,7 @@ class ConfigLoaderTest
         assertThat(config.ingest()).isEqualTo(new IngestConfig("simulate", List.of(), 200, 0, 20, 42, 10_000,
                 new FinnhubConfig(URI.create("wss://ws.finnhub.io"), Optional.empty(), 50, Duration.ofSeconds(90)),
                 new ReplayConfig(Optional.empty(), 1)));
-        assertThat(config.speed()).isEqualTo(new SpeedConfig(true, "local[2]", Duration.ofMillis(100), 100_000, Path.of("data").toAbsolutePath().resolve("checkpoints/speed")));
+        assertThat(config.speed()).isEqualTo(new SpeedConfig(true, "local[2]", Duration.ofMillis(100), 100_000, ValueParsers.location(Path.of("data").resolve("checkpoints/speed"))));
     }
 
     @Test
@@ -88,7 +88,7 @@ class ConfigLoaderTest
         assertThat(config.ingest()).isEqualTo(new IngestConfig("finnhub", List.of("AAPL", "BINANCE:BTCUSDT"), 5000, 3, 50.5, 7, 500,
                 new FinnhubConfig(URI.create("ws://127.0.0.1:9999/feed"), Optional.of(Path.of("/run/secrets/finnhub")), 2, Duration.ofSeconds(30)),
                 new ReplayConfig(Optional.of(Path.of("/tmp/rec.ndjson")), Double.POSITIVE_INFINITY)));
-        assertThat(config.speed()).isEqualTo(new SpeedConfig(false, "spark://spark-master:7077", Duration.ofMillis(250), 5_000, Path.of("/srv/checkpoints/speed")));
+        assertThat(config.speed()).isEqualTo(new SpeedConfig(false, "spark://spark-master:7077", Duration.ofMillis(250), 5_000, "file:///srv/checkpoints/speed"));
     }
 
     @Test

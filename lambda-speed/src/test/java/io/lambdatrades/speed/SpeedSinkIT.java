@@ -1,0 +1,61 @@
+package io.lambdatrades.speed;
+
+import io.lambdatrades.common.PostgresConnection;
+import io.lambdatrades.common.Trade;
+import io.lambdatrades.embedded.EmbeddedPostgresServer;
+import io.lambdatrades.embedded.testing.SharedPostgres;
+import io.lambdatrades.embedded.testing.TestDatabases;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What the sink's binary COPY stores, read back as any PostgreSQL client reads it. */
+@ExtendWith(SharedPostgres.class)
+class SpeedSinkIT
+{
+    @Test
+    void everyFieldArrivesAsSentWithTheChangeAgainstThePreviousTrade(EmbeddedPostgresServer postgres)
+            throws Exception
+    {
+        PostgresConnection database = TestDatabases.fresh(postgres, "speed_sink_fields");
+        SpeedSink sink = new SpeedSink(database, "sink-test");
+        List<String> awkward = List.of("a,b", "quote\"d", "{brace}", "back\\slash", "", "é€");
+        List<KafkaTrade> trades = List.of(
+                new KafkaTrade(new Trade("BINANCE:BTCUSDT", 64_000.5, 0.25, 1_763_000_000_123L, awkward, "finnhub", 1_763_000_000_200L), 2, 7),
+                new KafkaTrade(new Trade("BINANCE:BTCUSDT", 63_999.25, 1e-8, 1_763_000_000_124L, List.of(), "finnhub", 1_763_000_000_201L), 2, 8),
+                new KafkaTrade(new Trade("OANDA:EUR_USD", 1.0842, 0, 946_684_799_999L, List.of("1"), "simulate", 946_684_800_001L), 0, 0));
+
+        assertThat(sink.write(0, trades)).isTrue();
+        assertThat(sink.write(0, trades)).as("a replayed batch").isFalse();
+
+        List<String> stored = new ArrayList<>();
+        String sql = """
+                SELECT kafka_partition, kafka_offset, symbol, exchange, instrument, price, volume, ts, conditions, source, ingest_ts, batch_id, price_change, pct_change
+                FROM lambda.speed_trades ORDER BY kafka_partition, kafka_offset""";
+        try (Connection connection = database.open(); Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                double change = rows.getDouble(13);
+                String changeText = rows.wasNull() ? "null" : Double.toString(change);
+                stored.add(String.join("|", rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4), rows.getString(5),
+                        Double.toString(rows.getDouble(6)), Double.toString(rows.getDouble(7)), rows.getTimestamp(8).toInstant().toString(),
+                        Arrays.toString((Object[]) rows.getArray(9).getArray()), rows.getString(10), rows.getTimestamp(11).toInstant().toString(),
+                        rows.getString(12), changeText, String.valueOf(rows.getObject(14))));
+            }
+        }
+        assertThat(stored).containsExactly(
+                "0|0|OANDA:EUR_USD|OANDA|EUR_USD|1.0842|0.0|" + Instant.ofEpochMilli(946_684_799_999L) + "|[1]|simulate|" + Instant.ofEpochMilli(946_684_800_001L) + "|0|null|null",
+                "2|7|BINANCE:BTCUSDT|BINANCE|BTCUSDT|64000.5|0.25|" + Instant.ofEpochMilli(1_763_000_000_123L) + "|" + awkward + "|finnhub|"
+                        + Instant.ofEpochMilli(1_763_000_000_200L) + "|0|null|null",
+                "2|8|BINANCE:BTCUSDT|BINANCE|BTCUSDT|63999.25|1.0E-8|" + Instant.ofEpochMilli(1_763_000_000_124L) + "|[]|finnhub|"
+                        + Instant.ofEpochMilli(1_763_000_000_201L) + "|0|" + (63_999.25 - 64_000.5) + "|" + (100 * (63_999.25 - 64_000.5) / 64_000.5));
+    }
+}
