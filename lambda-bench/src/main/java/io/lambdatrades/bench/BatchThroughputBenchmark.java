@@ -68,12 +68,12 @@ public final class BatchThroughputBenchmark
     {
         long trades = args.length > 0 ? Long.parseLong(args[0]) : 10_000_000L;
         int days = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        Path root = Files.createTempDirectory("bench-batch");
         long firstDay = LocalDate.of(2026, 11, 16).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
         Instant cutoff = Instant.ofEpochMilli(firstDay + days * 86_400_000L);
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(root.resolve("kafka"), 0, 0);
-                EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(root.resolve("postgres"), root.resolve("pg-binaries"), 0);
-                EmbeddedMetastoreDatabase metastore = EmbeddedMetastoreDatabase.start(root.resolve("metastore"), 0)) {
+        try (ScratchDirectory scratch = new ScratchDirectory("bench-batch");
+                EmbeddedKafka kafka = EmbeddedKafka.start(scratch.root().resolve("kafka"), 0, 0);
+                EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(scratch.root().resolve("postgres"), scratch.root().resolve("pg-binaries"), 0);
+                EmbeddedMetastoreDatabase metastore = EmbeddedMetastoreDatabase.start(scratch.root().resolve("metastore"), 0)) {
             PostgresConnection database = postgres.connection();
             new PostgresSchema(database).migrate();
             String topic = KafkaTopics.createTradeTopics(kafka, "bench-batch");
@@ -81,8 +81,8 @@ public final class BatchThroughputBenchmark
             produce(kafka, topic, trades, firstDay, days);
             System.out.printf(Locale.ROOT, "produced %,d trades over %d days in %.1f s%n", trades, days, seconds(produceStart));
 
-            BatchConfig config = new BatchConfig("local[2]", Optional.empty(), 0, root.resolve("metastore"),
-                    root.resolve("warehouse").toUri().toString(), root.resolve("views").toUri().toString(), Duration.ofDays(1));
+            BatchConfig config = new BatchConfig("local[2]", Optional.empty(), 0, scratch.root().resolve("metastore"),
+                    scratch.root().resolve("warehouse").toUri().toString(), scratch.root().resolve("views").toUri().toString(), Duration.ofDays(1));
             SparkSession spark = HiveSessions.create("bench-batch", config, metastore.jdbcUrl());
             MasterDataset master = MasterDataset.ensure(spark, config.warehouseDir());
 
@@ -113,11 +113,11 @@ public final class BatchThroughputBenchmark
             System.out.printf(Locale.ROOT, "views (Spark): %,d trades in %.1f s = %,.0f trades/s (first, cold run %.1f s); of which a bare scan of the Avro master dataset takes %.1f s%n",
                     absorbed.trades(), viewsSeconds, absorbed.trades() / viewsSeconds, coldSeconds, scanSeconds);
 
-            Path copy = root.resolve("trades-parquet");
+            Path copy = scratch.root().resolve("trades-parquet");
             master.read(dates).write().partitionBy(MasterDataset.PARTITION_COLUMN).parquet(copy.toUri().toString());
             spark.stop();
 
-            double duckSeconds = duckDbViews(copy, root.resolve("duckdb-views"), cutoff);
+            double duckSeconds = duckDbViews(copy, scratch.root().resolve("duckdb-views"), cutoff);
             System.out.printf(Locale.ROOT, "views (DuckDB, 2 threads, from a Parquet copy): %,d trades in %.1f s = %,.0f trades/s%n",
                     absorbed.trades(), duckSeconds, absorbed.trades() / duckSeconds);
             System.out.printf(Locale.ROOT, "ratio Spark/DuckDB time for the views: %.2f%n", viewsSeconds / duckSeconds);

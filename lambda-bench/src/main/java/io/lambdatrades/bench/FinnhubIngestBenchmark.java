@@ -20,7 +20,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,7 +54,8 @@ public final class FinnhubIngestBenchmark
         int trades = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int steadyRate = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
         int steadySeconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(Files.createTempDirectory("bench-finnhub"), 0, 0)) {
+        try (ScratchDirectory scratch = new ScratchDirectory("bench-finnhub");
+                EmbeddedKafka kafka = EmbeddedKafka.start(scratch.root(), 0, 0)) {
             createTopic(kafka, "ws-delay");
             List<String> frames = frames(trades / TRADES_PER_FRAME, System.currentTimeMillis());
             List<Double> websocket = new ArrayList<>();

@@ -18,8 +18,6 @@ import org.apache.kafka.tools.ProducerPerformance;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,8 +46,8 @@ public final class IngestThroughputBenchmark
         int trades = args.length > 0 ? Integer.parseInt(args[0]) : 2_000_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int recordSize = averageValueSize();
-        Path logDir = Files.createTempDirectory("bench-kafka");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(logDir, 0, 0)) {
+        try (ScratchDirectory scratch = new ScratchDirectory("bench-kafka");
+                EmbeddedKafka kafka = EmbeddedKafka.start(scratch.root(), 0, 0)) {
             List<Double> ours = new ArrayList<>();
             List<Double> reference = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {

@@ -19,7 +19,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -38,6 +37,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Usage: {@code SpeedDelayBenchmark [seconds-per-rate] [rate...]}, or
  * {@code SpeedDelayBenchmark sustained RATE SECONDS}: one rate held, the query's lag every 10 seconds.
+ * A warm-up rate goes first ({@code -Dwarmup.seconds}, default 30).
  */
 public final class SpeedDelayBenchmark
 {
@@ -53,20 +53,21 @@ public final class SpeedDelayBenchmark
         int sustainedSeconds = sustained && args.length > 2 ? Integer.parseInt(args[2]) : 300;
         int seconds = !sustained && args.length > 0 ? Integer.parseInt(args[0]) : 30;
         int[] rates = !sustained && args.length > 1 ? Arrays.stream(args, 1, args.length).mapToInt(Integer::parseInt).toArray() : new int[] {1_000, 10_000};
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(Files.createTempDirectory("bench-speed-kafka"), 0, 0);
-                EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(Files.createTempDirectory("bench-speed-pg"),
-                        Files.createTempDirectory("bench-speed-pg-binaries"), 0)) {
+        try (ScratchDirectory scratch = new ScratchDirectory("bench-speed");
+                EmbeddedKafka kafka = EmbeddedKafka.start(scratch.directory("kafka"), 0, 0);
+                EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(scratch.directory("postgres"), scratch.directory("pg-binaries"), 0)) {
             SparkSession spark = SparkSessions.create("bench-speed", System.getProperty("spark.master", "local[2]"));
             BatchDurations durations = new BatchDurations();
             spark.streams().addListener(durations);
-            // The first rate in a JVM pays for class loading and the JIT: a warm-up rate, not reported, goes first.
-            measure(kafka, postgres, spark, durations, 5_000, 10, true);
+            // The first rate in a JVM pays for class loading and the JIT (still compiling Spark's planner a minute in):
+            // a warm-up rate, not reported, goes first.
+            measure(scratch, kafka, postgres, spark, durations, 5_000, Integer.getInteger("warmup.seconds", 30), true);
             if (sustained) {
-                sustain(kafka, postgres, spark, sustainedRate, sustainedSeconds);
+                sustain(scratch, kafka, postgres, spark, sustainedRate, sustainedSeconds);
             }
             else {
                 for (int rate : rates) {
-                    measure(kafka, postgres, spark, durations, rate, seconds, false);
+                    measure(scratch, kafka, postgres, spark, durations, rate, seconds, false);
                 }
             }
             spark.stop();
@@ -75,14 +76,14 @@ public final class SpeedDelayBenchmark
     }
 
     /** One rate for some seconds; prints the delays unless it is the warm-up. */
-    private static void measure(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, SparkSession spark, BatchDurations durations, int rate, int seconds, boolean warmUp)
+    private static void measure(ScratchDirectory scratch, EmbeddedKafka kafka, EmbeddedPostgresServer postgres, SparkSession spark, BatchDurations durations, int rate, int seconds, boolean warmUp)
             throws Exception
     {
         String name = (warmUp ? "warmup_" : "") + rate;
         String topic = KafkaTopics.createTradeTopics(kafka, "speed-delay-" + name.replace('_', '-'));
         PostgresConnection database = TestDatabases.fresh(postgres, "bench_" + name);
         SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQuery.NAME), deadLetter -> { });
-        StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, Files.createTempDirectory("bench-speed-checkpoint").toString(),
+        StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, scratch.directory("checkpoint-" + name).toString(),
                 Duration.ofMillis(Long.getLong("trigger.ms", 100)), Integer.getInteger("max.batch.trades", 100_000), writer).start();
         PlainConsumerFloor floor = PlainConsumerFloor.start(kafka.bootstrapServers(), topic, TestDatabases.fresh(postgres, "floor_" + name));
         // Steady state: the query's start (2-3 s to its first batch) is not a trade's delay.
@@ -117,13 +118,13 @@ public final class SpeedDelayBenchmark
      * Holds one rate for some seconds and prints, every 10 seconds, how far the query is behind the
      * producer: a rate is sustained when that lag does not grow.
      */
-    private static void sustain(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, SparkSession spark, int rate, int seconds)
+    private static void sustain(ScratchDirectory scratch, EmbeddedKafka kafka, EmbeddedPostgresServer postgres, SparkSession spark, int rate, int seconds)
             throws Exception
     {
         String topic = KafkaTopics.createTradeTopics(kafka, "speed-sustained-" + rate);
         PostgresConnection database = TestDatabases.fresh(postgres, "sustained_" + rate);
         SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQuery.NAME), deadLetter -> { });
-        StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, Files.createTempDirectory("bench-speed-checkpoint").toString(),
+        StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, scratch.directory("checkpoint-sustained-" + rate).toString(),
                 Duration.ofMillis(Long.getLong("trigger.ms", 100)), Integer.getInteger("max.batch.trades", 100_000), writer).start();
         while (query.lastProgress() == null) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
