@@ -84,7 +84,7 @@ public final class SpeedBatchWriter
         while (true) {
             try {
                 if (!sink.write(batchId, trades)) {
-                    log.info("Batch {} was committed before; skipped", batchId);
+                    log.info("Batch {}: its trades were written before; skipped", batchId);
                 }
                 return;
             }

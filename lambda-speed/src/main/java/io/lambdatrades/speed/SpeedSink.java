@@ -25,13 +25,22 @@ import java.util.stream.Collectors;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Writes one micro-batch to PostgreSQL in one transaction together with its batch id: the trades
- * with their change against the symbol's previous trade, and the minute aggregates merged
- * additively. A batch whose id is already there (a replay after a crash) changes nothing.
+ * Writes one micro-batch to PostgreSQL in one transaction together with its batch id and the next
+ * Kafka offset of each partition: the trades with their change against the symbol's previous trade,
+ * and the minute aggregates merged additively. Trades before those offsets were written by an
+ * earlier transaction and are skipped, so a batch replayed after a crash, or the topic read again
+ * from the start after the checkpoint was lost, writes nothing twice.
  */
 public final class SpeedSink
 {
-    private static final String CLAIM_BATCH = "INSERT INTO lambda.speed_batches (query_name, batch_id, trades) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
+    private static final String WRITTEN_OFFSETS = "SELECT kafka_partition, next_offset FROM lambda.speed_offsets WHERE query_name = ? FOR UPDATE";
+    private static final String ADVANCE_OFFSET = """
+            INSERT INTO lambda.speed_offsets AS o (query_name, kafka_partition, next_offset) VALUES (?, ?, ?)
+            ON CONFLICT (query_name, kafka_partition) DO UPDATE SET next_offset = GREATEST(o.next_offset, EXCLUDED.next_offset)""";
+    // An id seen before with new trades is a checkpoint that was lost: the id now names this batch.
+    private static final String RECORD_BATCH = """
+            INSERT INTO lambda.speed_batches (query_name, batch_id, trades) VALUES (?, ?, ?)
+            ON CONFLICT (query_name, batch_id) DO UPDATE SET trades = EXCLUDED.trades""";
     private static final String TRADE_COLUMNS = "kafka_partition, kafka_offset, symbol, exchange, instrument, price, volume, ts, conditions, source, ingest_ts, batch_id, price_change, pct_change";
     // Both neighbours as ORDER BY ... LIMIT 1 on the symbol's index: written as EXISTS, the later one
     // was planned as a scan of the whole table, which grew with it (2.8 s at 3 M rows).
@@ -46,7 +55,7 @@ public final class SpeedSink
                 SELECT true AS later FROM lambda.speed_trades t
                 WHERE t.symbol = s.symbol AND (t.ts, t.kafka_partition, t.kafka_offset) > (s.ts, s.kafka_partition, s.kafka_offset)
                 ORDER BY t.ts, t.kafka_partition, t.kafka_offset LIMIT 1) n ON true""";
-    // Straight into the table: the batch's claim already guarantees none of its trades is there.
+    // Straight into the table: the offsets already rule out a trade that is there.
     private static final String COPY_TRADES = "COPY lambda.speed_trades (" + TRADE_COLUMNS + ") FROM STDIN (FORMAT binary)";
     private static final int TRADE_COLUMN_COUNT = 14;
     // Last statement of the transaction: the closest the database gets to the commit time.
@@ -99,21 +108,27 @@ public final class SpeedSink
     /**
      * Not thread safe: the query's batches come one at a time.
      *
-     * @return false when this batch id was committed before and so nothing was written
+     * @return false when every trade of the batch was written before, so nothing was
      */
-    public boolean write(long batchId, List<KafkaTrade> trades)
+    public boolean write(long batchId, List<KafkaTrade> batch)
             throws SQLException
     {
+        if (batch.isEmpty()) {
+            return true;
+        }
         Connection connection = connection();
         try {
-            if (!claim(connection, batchId, trades.size())) {
+            List<KafkaTrade> trades = unwritten(connection, batch);
+            if (trades.isEmpty()) {
                 connection.rollback();
                 return false;
             }
+            recordBatch(connection, batchId, trades.size());
             Map<String, SymbolContext> contexts = contexts(connection, trades);
             insertTrades(connection, batchId, trades, changes(trades, contexts));
             recomputeChanges(connection, trades, contexts);
             mergeMinutes(connection, MinuteAggregate.of(trades));
+            advanceOffsets(connection, trades);
             stampCommit(connection, batchId);
             connection.commit();
             return true;
@@ -149,14 +164,47 @@ public final class SpeedSink
         }
     }
 
-    private boolean claim(Connection connection, long batchId, int tradeCount)
+    /** The batch's trades past each partition's written offset; the offsets stay locked until the commit. */
+    private List<KafkaTrade> unwritten(Connection connection, List<KafkaTrade> batch)
             throws SQLException
     {
-        try (PreparedStatement statement = connection.prepareStatement(CLAIM_BATCH)) {
+        Map<Integer, Long> nextOffsets = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement(WRITTEN_OFFSETS)) {
+            statement.setString(1, queryName);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    nextOffsets.put(rows.getInt(1), rows.getLong(2));
+                }
+            }
+        }
+        return batch.stream()
+                .filter(trade -> trade.offset() >= nextOffsets.getOrDefault(trade.partition(), 0L))
+                .collect(Collectors.toList());
+    }
+
+    private void recordBatch(Connection connection, long batchId, int tradeCount)
+            throws SQLException
+    {
+        try (PreparedStatement statement = connection.prepareStatement(RECORD_BATCH)) {
             statement.setString(1, queryName);
             statement.setLong(2, batchId);
             statement.setInt(3, tradeCount);
-            return statement.executeUpdate() == 1;
+            statement.executeUpdate();
+        }
+    }
+
+    private void advanceOffsets(Connection connection, List<KafkaTrade> trades)
+            throws SQLException
+    {
+        Map<Integer, Long> nextOffsets = trades.stream().collect(Collectors.toMap(KafkaTrade::partition, trade -> trade.offset() + 1, Math::max));
+        try (PreparedStatement statement = connection.prepareStatement(ADVANCE_OFFSET)) {
+            for (Map.Entry<Integer, Long> next : nextOffsets.entrySet()) {
+                statement.setString(1, queryName);
+                statement.setInt(2, next.getKey());
+                statement.setLong(3, next.getValue());
+                statement.addBatch();
+            }
+            statement.executeBatch();
         }
     }
 

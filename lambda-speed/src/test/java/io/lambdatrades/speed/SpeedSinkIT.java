@@ -58,4 +58,43 @@ class SpeedSinkIT
                 "2|8|BINANCE:BTCUSDT|BINANCE|BTCUSDT|63999.25|1.0E-8|" + Instant.ofEpochMilli(1_763_000_000_124L) + "|[]|finnhub|"
                         + Instant.ofEpochMilli(1_763_000_000_201L) + "|0|" + (63_999.25 - 64_000.5) + "|" + (100 * (63_999.25 - 64_000.5) / 64_000.5));
     }
+
+    @Test
+    void theTopicReadAgainUnderNewBatchIdsWritesOnlyTheNewTrades(EmbeddedPostgresServer postgres)
+            throws Exception
+    {
+        PostgresConnection database = TestDatabases.fresh(postgres, "speed_sink_reread");
+        SpeedSink sink = new SpeedSink(database, "sink-test");
+        List<KafkaTrade> first = List.of(
+                new KafkaTrade(new Trade("AAPL", 100, 1, 1_000, List.of(), "simulate", 1_000), 0, 0),
+                new KafkaTrade(new Trade("AAPL", 110, 2, 2_000, List.of(), "simulate", 2_000), 0, 1),
+                new KafkaTrade(new Trade("MSFT", 50, 1, 1_500, List.of(), "simulate", 1_500), 1, 0));
+        List<KafkaTrade> second = List.of(
+                new KafkaTrade(new Trade("AAPL", 99, 1, 3_000, List.of(), "simulate", 3_000), 0, 2),
+                new KafkaTrade(new Trade("MSFT", 55, 1, 3_500, List.of(), "simulate", 3_500), 1, 1));
+        List<KafkaTrade> everything = new ArrayList<>(first);
+        everything.addAll(second);
+
+        assertThat(sink.write(0, first)).isTrue();
+        assertThat(sink.write(0, first)).as("the same batch replayed after a crash").isFalse();
+        // A lost checkpoint: the query starts again from the earliest offsets with batch ids from 0.
+        assertThat(sink.write(0, everything)).isTrue();
+        assertThat(sink.write(1, everything)).isFalse();
+
+        try (Connection connection = database.open(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("""
+                        SELECT symbol, count(*), sum(volume), string_agg(coalesce(round(price_change::numeric, 6)::text, '-'), ' ' ORDER BY ts)
+                        FROM lambda.speed_trades GROUP BY symbol ORDER BY symbol""")) {
+            List<String> stored = new ArrayList<>();
+            while (rows.next()) {
+                stored.add(rows.getString(1) + " " + rows.getLong(2) + " " + rows.getDouble(3) + " " + rows.getString(4));
+            }
+            assertThat(stored).containsExactly("AAPL 3 4.0 - 10.000000 -11.000000", "MSFT 2 2.0 - 5.000000");
+        }
+        try (Connection connection = database.open(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT sum(trades) FROM lambda.speed_minute")) {
+            rows.next();
+            assertThat(rows.getLong(1)).isEqualTo(5);
+        }
+    }
 }
