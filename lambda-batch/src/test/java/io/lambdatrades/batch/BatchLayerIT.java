@@ -14,7 +14,6 @@ import io.lambdatrades.embedded.testing.KafkaTopics;
 import io.lambdatrades.embedded.testing.SharedKafka;
 import io.lambdatrades.embedded.testing.SharedPostgres;
 import io.lambdatrades.embedded.testing.TestDatabases;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -75,7 +74,7 @@ class BatchLayerIT
 
         BatchPipeline.BatchResult first = fixture.pipeline().run(new BatchRequest(CUTOFF, Set.of(), "test"));
 
-        List<SentTrade> sent = sent(kafka, fixture.topic());
+        List<SentTrade> sent = KafkaTopics.readTrades(kafka.bootstrapServers(), fixture.topic());
         assertThat(first.absorbedTrades()).isEqualTo(sent.size());
         assertThat(first.viewDates()).containsExactly("2026-11-20", "2026-11-21", "2026-11-22");
         assertMasterDatasetHoldsEachTradeOnce(hive, sent.size());
@@ -114,7 +113,7 @@ class BatchLayerIT
         produce(kafka, fixture.topic(), trades(new Random(14), 500, FIRST_DAY + 2 * DAY, DAY));
         fixture.pipeline().run(new BatchRequest(CUTOFF, Set.of(), "test"));
 
-        List<SentTrade> sent = sent(kafka, fixture.topic());
+        List<SentTrade> sent = KafkaTopics.readTrades(kafka.bootstrapServers(), fixture.topic());
         assertThat(sent).hasSize(3_500);
         assertMasterDatasetHoldsEachTradeOnce(hive, sent.size());
         assertViews(fixture, sent);
@@ -134,7 +133,7 @@ class BatchLayerIT
 
         assertThat(rerun.absorbedTrades()).isEqualTo(1);
         assertThat(rerun.viewDates()).containsExactly("2026-11-20");
-        assertViews(fixture, sent(kafka, fixture.topic()));
+        assertViews(fixture, KafkaTopics.readTrades(kafka.bootstrapServers(), fixture.topic()));
     }
 
     private static BatchProgress crashAt(BatchProgress.Step step)
@@ -213,16 +212,6 @@ class BatchLayerIT
         Path views = dir.resolve("views");
         BatchConfig config = Hive.config(hive.root(), dir.resolve("warehouse"), views);
         return new Fixture(hive, kafka, KafkaTopics.createTradeTopics(kafka, name.replace('_', '-')), TestDatabases.fresh(postgres, name), config, views);
-    }
-
-    private static List<SentTrade> sent(EmbeddedKafka kafka, String topic)
-    {
-        TradeCodec codec = new TradeCodec();
-        List<SentTrade> sent = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : KafkaTopics.readAll(kafka.bootstrapServers(), topic)) {
-            sent.add(new SentTrade(codec.decode(record.value()), record.partition(), record.offset()));
-        }
-        return sent;
     }
 
     /** Trades spread over {@code span} ms from {@code start}: bursts in one millisecond and some out of order. */

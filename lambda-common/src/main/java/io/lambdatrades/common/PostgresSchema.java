@@ -4,6 +4,9 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+
 import static java.util.Objects.requireNonNull;
 
 /** Applies the migrations of schema {@code lambda} (SPEC 5) to a PostgreSQL database. */
@@ -21,6 +24,7 @@ public final class PostgresSchema
     /** Migrates to the newest version; returns how many migrations ran now. */
     public int migrate()
     {
+        requireReachable();
         try {
             MigrateResult result = Flyway.configure()
                     .dataSource(connection.jdbcUrl(), connection.user(), connection.password())
@@ -34,6 +38,17 @@ public final class PostgresSchema
         }
         catch (FlywayException e) {
             throw new IllegalStateException("cannot migrate schema '" + SCHEMA + "' at " + connection.redactedUrl() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Flyway's own report of a refused connection runs over several lines with a banner: the driver's says it in one. */
+    private void requireReachable()
+    {
+        try (Connection ignored = connection.open()) {
+            // Reachable, with these credentials.
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException("cannot connect to PostgreSQL at " + connection.redactedUrl() + ": " + e.getMessage(), e);
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.lambdatrades.common;
 
+import io.lambdatrades.common.config.KafkaConfig;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
@@ -35,19 +37,42 @@ public final class TradeTopics
         this.retentionMillis = retentionMillis;
     }
 
+    /** The topics as configured. */
+    public static TradeTopics of(KafkaConfig kafka)
+    {
+        return new TradeTopics(kafka.topic(), kafka.deadLetterTopic(), kafka.partitions(), kafka.retention().toMillis());
+    }
+
+    /** {@link #ensure(Admin, Duration)} through an admin client of its own. */
+    public void ensure(String bootstrapServers, Duration timeout)
+            throws InterruptedException
+    {
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        try {
+            ensure(admin, timeout);
+        }
+        catch (KafkaUnavailableException e) {
+            throw new KafkaUnavailableException("Kafka at " + bootstrapServers + ": " + e.getMessage(), e);
+        }
+        finally {
+            // Calls still pending on a dead broker would hold a plain close until their own timeout.
+            admin.close(Duration.ofSeconds(1));
+        }
+    }
+
     public void ensure(Admin admin, Duration timeout)
             throws InterruptedException
     {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (String topic : List.of(tradesTopic, deadLetterTopic)) {
-            create(admin, topic, remaining(deadline));
+            create(admin, topic, remaining(deadline), timeout);
         }
         for (String topic : List.of(tradesTopic, deadLetterTopic)) {
             awaitLeaders(admin, topic, deadline);
         }
     }
 
-    private void create(Admin admin, String topic, long timeoutMillis)
+    private void create(Admin admin, String topic, long timeoutMillis, Duration timeout)
             throws InterruptedException
     {
         NewTopic newTopic = new NewTopic(topic, partitions, (short) 1)
@@ -61,7 +86,7 @@ public final class TradeTopics
             }
         }
         catch (TimeoutException e) {
-            throw new KafkaUnavailableException("cannot create topic '" + topic + "': Kafka did not answer in time", e);
+            throw new KafkaUnavailableException("cannot create topic '" + topic + "': no answer within " + timeout.toSeconds() + " s", e);
         }
     }
 

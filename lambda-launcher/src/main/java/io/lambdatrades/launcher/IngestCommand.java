@@ -5,14 +5,11 @@ import io.lambdatrades.common.config.ConfigException;
 import io.lambdatrades.common.config.LambdaConfig;
 import io.lambdatrades.ingest.IngestMetrics;
 import io.lambdatrades.ingest.IngestPipeline;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -35,10 +32,7 @@ final class IngestCommand
         String bootstrapServers = config.kafka().bootstrapServers()
                 .or(() -> new RuntimeFile(config.dataDir()).read().filter(RunningSystem::isAlive).map(RuntimeState::kafkaBootstrapServers))
                 .orElseThrow(() -> new ConfigException("kafka.bootstrap.servers: not set, and no 'lambda up' is running on " + config.dataDir()));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            new TradeTopics(config.kafka().topic(), config.kafka().deadLetterTopic(), config.kafka().partitions(), config.kafka().retention().toMillis())
-                    .ensure(admin, Duration.ofSeconds(60));
-        }
+        TradeTopics.of(config.kafka()).ensure(bootstrapServers, Duration.ofSeconds(60));
         IngestPipeline pipeline = new IngestPipeline(config.ingest(), bootstrapServers, config.kafka().topic(), config.kafka().deadLetterTopic(),
                 new IngestMetrics(), Clock.systemUTC(), System.getenv());
         Thread main = Thread.currentThread();

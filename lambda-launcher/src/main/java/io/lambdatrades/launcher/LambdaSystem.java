@@ -11,8 +11,6 @@ import io.lambdatrades.embedded.EmbeddedMetastoreDatabase;
 import io.lambdatrades.embedded.EmbeddedPostgresServer;
 import io.lambdatrades.ingest.IngestMetrics;
 import io.lambdatrades.ingest.IngestPipeline;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,10 +124,7 @@ final class LambdaSystem
                     config.batch().warehouseDir(), config.batch().metastoreDir()));
         }
 
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            new TradeTopics(config.kafka().topic(), config.kafka().deadLetterTopic(), config.kafka().partitions(), config.kafka().retention().toMillis())
-                    .ensure(admin, TOPIC_TIMEOUT);
-        }
+        TradeTopics.of(config.kafka()).ensure(bootstrapServers, TOPIC_TIMEOUT);
         console.line(String.format("  %-10s %s, %s", "topics", config.kafka().topic(), config.kafka().deadLetterTopic()));
 
         IngestPipeline pipeline = new IngestPipeline(config.ingest(), bootstrapServers, config.kafka().topic(), config.kafka().deadLetterTopic(),

@@ -1,6 +1,8 @@
 package io.lambdatrades.launcher;
 
 import io.lambdatrades.common.PostgresConnection;
+import io.lambdatrades.common.PostgresSchema;
+import io.lambdatrades.common.TradeTopics;
 import io.lambdatrades.common.config.LambdaConfig;
 import io.lambdatrades.speed.SparkSessions;
 import io.lambdatrades.speed.SpeedBatchWriter;
@@ -16,6 +18,7 @@ import org.apache.spark.sql.streaming.StreamingQueryException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
@@ -26,6 +29,7 @@ final class SpeedCommand
         implements Callable<Integer>
 {
     private static final int PROGRESS_EVERY_SECONDS = 10;
+    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
     /** Where the speed layer publishes its metrics each second, for {@code lambda status}. */
     static final String SPEED_METRICS_FILE = "speed.json";
 
@@ -34,13 +38,16 @@ final class SpeedCommand
 
     @Override
     public Integer call()
-            throws TimeoutException, StreamingQueryException
+            throws TimeoutException, InterruptedException
     {
         LambdaConfig config = common.load(Map.of());
         Logging.configure(config.dataDir().resolve("logs"), "speed", common.verbose);
         RunningServices services = RunningServices.find(config);
         String bootstrapServers = services.bootstrapServers();
         PostgresConnection postgres = services.postgres();
+        // A dead or misconfigured service is one line now, not minutes of the query's retries.
+        new PostgresSchema(postgres).migrate();
+        TradeTopics.of(config.kafka()).ensure(bootstrapServers, TOPIC_TIMEOUT);
 
         Console console = new Console(System.out, System.console() != null);
         SparkSession spark = SparkSessions.create("lambda-speed", config.speed().sparkMaster());
@@ -56,7 +63,7 @@ final class SpeedCommand
             StopSignals.onStop(() -> new Thread(() -> stop(query), "lambda-speed-stop").start());
             console.line("lambda speed: " + bootstrapServers + " topic " + config.kafka().topic() + " -> " + postgres.redactedUrl() + ", checkpoint " + config.speed().checkpointDir());
             StateFile<SpeedMetrics> metricsFile = new StateFile<>(config.dataDir(), SPEED_METRICS_FILE, SpeedMetrics.class);
-            for (long second = 1; !query.awaitTermination(1_000L); second++) {
+            for (long second = 1; !awaitTermination(query); second++) {
                 SpeedMetrics metrics = SpeedMetrics.of(query.lastProgress(), writer.written(), writer.newestTradeTs(), System.currentTimeMillis());
                 metricsFile.write(metrics);
                 if (second % PROGRESS_EVERY_SECONDS == 0) {
@@ -69,6 +76,18 @@ final class SpeedCommand
         }
         console.line("lambda speed: stopped");
         return 0;
+    }
+
+    /** Spark's report of a failed query spans a page (the plan, the offsets): its cause says it in one line. */
+    private static boolean awaitTermination(StreamingQuery query)
+    {
+        try {
+            return query.awaitTermination(1_000L);
+        }
+        catch (StreamingQueryException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IllegalStateException("the speed query failed: " + OneLineErrors.oneLine(cause), e);
+        }
     }
 
     private static void stop(StreamingQuery query)

@@ -1,12 +1,17 @@
 package io.lambdatrades.launcher;
 
+import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.embedded.EmbeddedKafka;
+import io.lambdatrades.embedded.EmbeddedPostgresServer;
 import io.lambdatrades.embedded.testing.SharedKafka;
+import io.lambdatrades.embedded.testing.SharedPostgres;
+import io.lambdatrades.embedded.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.sql.SQLException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -14,7 +19,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every kind of bad input to the command is one clear line on stderr and a non-zero exit. */
-@ExtendWith(SharedKafka.class)
+@ExtendWith({SharedKafka.class, SharedPostgres.class})
 class CommandErrorsIT
 {
     @TempDir
@@ -142,5 +147,40 @@ class CommandErrorsIT
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.stderr()).startsWith("lambda: ").contains("SELEKT").doesNotContain("\n");
+    }
+
+    @Test
+    void theSpeedLayerWithNothingToRunAgainstIsOneLine()
+    {
+        LambdaProcess.Result result = LambdaProcess.run(Map.of(), "speed", "--data-dir", dir.toString());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).isEqualTo("lambda: configuration: kafka.bootstrap.servers: not set, and no 'lambda up' is running on " + dir.toAbsolutePath().normalize());
+    }
+
+    @Test
+    void theSpeedLayerAgainstADeadPostgresIsOneLine(EmbeddedKafka kafka)
+    {
+        LambdaProcess.Result result = LambdaProcess.run(
+                Map.of("LAMBDA_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "LAMBDA_POSTGRES_JDBC_URL", "jdbc:postgresql://127.0.0.1:1/postgres"),
+                "speed", "--data-dir", dir.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stderr()).startsWith("lambda: cannot connect to PostgreSQL at jdbc:postgresql://127.0.0.1:1/postgres: Connection to 127.0.0.1:1 refused")
+                .doesNotContain("\n");
+    }
+
+    @Test
+    void theSpeedLayerAgainstADeadKafkaIsOneLine(EmbeddedPostgresServer postgres)
+            throws SQLException
+    {
+        PostgresConnection database = TestDatabases.fresh(postgres, "speed_dead_kafka");
+
+        LambdaProcess.Result result = LambdaProcess.run(
+                Map.of("LAMBDA_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1", "LAMBDA_POSTGRES_JDBC_URL", database.jdbcUrl()),
+                "speed", "--data-dir", dir.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.stderr()).isEqualTo("lambda: Kafka at 127.0.0.1:1: cannot create topic 'trades': no answer within 30 s");
     }
 }

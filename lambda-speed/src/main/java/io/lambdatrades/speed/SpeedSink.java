@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -125,7 +124,7 @@ public final class SpeedSink
             }
             recordBatch(connection, batchId, trades.size());
             Map<String, SymbolContext> contexts = contexts(connection, trades);
-            insertTrades(connection, batchId, trades, changes(trades, contexts));
+            insertTrades(connection, batchId, trades, PriceChanges.of(trades, symbol -> contexts.get(symbol).previousPrice()));
             recomputeChanges(connection, trades, contexts);
             mergeMinutes(connection, MinuteAggregate.of(trades));
             advanceOffsets(connection, trades);
@@ -244,26 +243,6 @@ public final class SpeedSink
         return contexts;
     }
 
-    /** Each trade's change against the one before it, walking the batch in trade order from the stored previous price. */
-    private static Map<KafkaTrade, double[]> changes(List<KafkaTrade> trades, Map<String, SymbolContext> contexts)
-    {
-        Map<KafkaTrade, double[]> changes = new IdentityHashMap<>();
-        Map<String, List<KafkaTrade>> bySymbol = trades.stream().collect(Collectors.groupingBy(trade -> trade.trade().symbol()));
-        bySymbol.forEach((symbol, symbolTrades) -> {
-            symbolTrades.sort(KafkaTrade.TRADE_ORDER);
-            OptionalDouble previous = contexts.get(symbol).previousPrice();
-            for (KafkaTrade trade : symbolTrades) {
-                double price = trade.trade().price();
-                if (previous.isPresent()) {
-                    double before = previous.getAsDouble();
-                    changes.put(trade, new double[] {price - before, 100 * (price - before) / before});
-                }
-                previous = OptionalDouble.of(price);
-            }
-        });
-        return changes;
-    }
-
     private static Map<String, KafkaTrade> earliestBySymbol(List<KafkaTrade> trades)
     {
         return trades.stream().collect(Collectors.toMap(
@@ -271,7 +250,7 @@ public final class SpeedSink
     }
 
     /** One binary COPY: far cheaper than a statement per trade, and than printing numbers for the server to parse. */
-    private static void insertTrades(Connection connection, long batchId, List<KafkaTrade> trades, Map<KafkaTrade, double[]> changes)
+    private static void insertTrades(Connection connection, long batchId, List<KafkaTrade> trades, Map<KafkaTrade, PriceChanges.Change> changes)
             throws SQLException
     {
         BinaryCopyRows rows = new BinaryCopyRows(trades.size() * 200);
@@ -290,9 +269,9 @@ public final class SpeedSink
                     .text(trade.source())
                     .timestamp(trade.ingestTs())
                     .bigint(batchId);
-            double[] change = changes.get(kafkaTrade);
+            PriceChanges.Change change = changes.get(kafkaTrade);
             if (change != null) {
-                rows.float8(change[0]).float8(change[1]);
+                rows.float8(change.priceChange()).float8(change.pctChange());
             }
             else {
                 rows.nullValue().nullValue();

@@ -7,13 +7,11 @@ import io.lambdatrades.common.Trade;
 import io.lambdatrades.common.TradeCodec;
 import io.lambdatrades.embedded.EmbeddedKafka;
 import io.lambdatrades.embedded.EmbeddedPostgresServer;
-import io.lambdatrades.embedded.testing.ExpectedAggregates;
-import io.lambdatrades.embedded.testing.ExpectedAggregates.Aggregate;
+import io.lambdatrades.embedded.testing.ExpectedSpeedViews;
 import io.lambdatrades.embedded.testing.KafkaTopics;
 import io.lambdatrades.embedded.testing.SharedKafka;
 import io.lambdatrades.embedded.testing.SharedPostgres;
 import io.lambdatrades.embedded.testing.TestDatabases;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -35,15 +33,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 /** The speed query against a real broker, Spark in local mode and a real PostgreSQL. */
@@ -181,52 +175,7 @@ class SpeedLayerIT
     private static void assertViewsMatch(EmbeddedKafka kafka, String topic, PostgresConnection database)
             throws SQLException
     {
-        TradeCodec codec = new TradeCodec();
-        List<KafkaTrade> sent = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : KafkaTopics.readAll(kafka.bootstrapServers(), topic)) {
-            sent.add(new KafkaTrade(codec.decode(record.value()), record.partition(), record.offset()));
-        }
-        Map<String, double[]> expectedChanges = new HashMap<>();
-        Map<String, List<KafkaTrade>> bySymbol = sent.stream().collect(Collectors.groupingBy(trade -> trade.trade().symbol()));
-        Map<String, Aggregate> expectedMinutes = new TreeMap<>();
-        for (List<KafkaTrade> trades : bySymbol.values()) {
-            trades.sort(KafkaTrade.TRADE_ORDER);
-            for (int i = 0; i < trades.size(); i++) {
-                KafkaTrade trade = trades.get(i);
-                if (i > 0) {
-                    double previous = trades.get(i - 1).trade().price();
-                    expectedChanges.put(trade.partition() + "/" + trade.offset(), new double[] {trade.trade().price() - previous, 100 * (trade.trade().price() - previous) / previous});
-                }
-                long bucket = Math.floorDiv(trade.trade().ts(), 60_000) * 60_000;
-                expectedMinutes.computeIfAbsent(trade.trade().symbol() + "@" + bucket, key -> new Aggregate()).add(trade.trade());
-            }
-        }
-
-        try (Connection connection = database.open(); Statement statement = connection.createStatement()) {
-            try (ResultSet rows = statement.executeQuery("SELECT kafka_partition, kafka_offset, price_change, pct_change FROM lambda.speed_trades")) {
-                int seen = 0;
-                while (rows.next()) {
-                    seen++;
-                    double[] expected = expectedChanges.get(rows.getInt(1) + "/" + rows.getLong(2));
-                    if (expected == null) {
-                        assertThat(rows.getObject(3)).as("the first trade of a symbol has no change").isNull();
-                    }
-                    else {
-                        assertThat(rows.getDouble(3)).isCloseTo(expected[0], within(1e-9 * Math.max(1, Math.abs(expected[0]))));
-                        assertThat(rows.getDouble(4)).isCloseTo(expected[1], within(1e-9 * Math.max(1, Math.abs(expected[1]))));
-                    }
-                }
-                assertThat(seen).isEqualTo(sent.size());
-            }
-            Map<String, Aggregate> actualMinutes = new TreeMap<>();
-            try (ResultSet rows = statement.executeQuery("SELECT symbol, (extract(epoch FROM bucket) * 1000)::bigint, open, high, low, close, volume, trades, notional FROM lambda.speed_minute")) {
-                while (rows.next()) {
-                    actualMinutes.put(rows.getString(1) + "@" + rows.getLong(2), Aggregate.of(
-                            rows.getDouble(3), rows.getDouble(4), rows.getDouble(5), rows.getDouble(6), rows.getDouble(7), rows.getLong(8), rows.getDouble(9)));
-                }
-            }
-            ExpectedAggregates.assertSame(expectedMinutes, actualMinutes);
-        }
+        ExpectedSpeedViews.assertMatch(KafkaTopics.readTrades(kafka.bootstrapServers(), topic), database);
     }
 
     private static List<Trade> trades(Random random, int count, long startTs)

@@ -1,7 +1,9 @@
 package io.lambdatrades.embedded.testing;
 
+import io.lambdatrades.common.TradeCodec;
 import io.lambdatrades.common.TradeTopics;
 import io.lambdatrades.embedded.EmbeddedKafka;
+import io.lambdatrades.embedded.testing.ExpectedAggregates.SentTrade;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -45,5 +47,14 @@ public final class KafkaTopics
             }
         }
         return records;
+    }
+
+    /** Every trade of the topic with its place in Kafka, as {@link #readAll} reads them. */
+    public static List<SentTrade> readTrades(String bootstrapServers, String topic)
+    {
+        TradeCodec codec = new TradeCodec();
+        return readAll(bootstrapServers, topic).stream()
+                .map(record -> new SentTrade(codec.decode(record.value()), record.partition(), record.offset()))
+                .toList();
     }
 }

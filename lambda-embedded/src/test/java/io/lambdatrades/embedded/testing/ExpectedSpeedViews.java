@@ -1,0 +1,77 @@
+package io.lambdatrades.embedded.testing;
+
+import io.lambdatrades.common.PostgresConnection;
+import io.lambdatrades.embedded.testing.ExpectedAggregates.Aggregate;
+import io.lambdatrades.embedded.testing.ExpectedAggregates.SentTrade;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The speed layer's tables against what the trades give directly: every trade once with its change
+ * against the symbol's previous trade in (ts, partition, offset) order, and the minute aggregates.
+ */
+public final class ExpectedSpeedViews
+{
+    private ExpectedSpeedViews() {}
+
+    public static void assertMatch(List<SentTrade> sent, PostgresConnection database)
+            throws SQLException
+    {
+        try (Connection connection = database.open(); Statement statement = connection.createStatement()) {
+            assertChanges(sent, statement);
+            Map<String, Aggregate> actualMinutes = new TreeMap<>();
+            try (ResultSet rows = statement.executeQuery("SELECT symbol, (extract(epoch FROM bucket) * 1000)::bigint, open, high, low, close, volume, trades, notional FROM lambda.speed_minute")) {
+                while (rows.next()) {
+                    actualMinutes.put(rows.getString(1) + "@" + rows.getLong(2), Aggregate.of(
+                            rows.getDouble(3), rows.getDouble(4), rows.getDouble(5), rows.getDouble(6), rows.getDouble(7), rows.getLong(8), rows.getDouble(9)));
+                }
+            }
+            ExpectedAggregates.assertSame(ExpectedAggregates.of(sent, 60_000, Long.MAX_VALUE), actualMinutes);
+        }
+    }
+
+    private static void assertChanges(List<SentTrade> sent, Statement statement)
+            throws SQLException
+    {
+        Map<String, double[]> expectedChanges = new HashMap<>();
+        Map<String, List<SentTrade>> bySymbol = sent.stream().sorted(SentTrade.ORDER).collect(Collectors.groupingBy(trade -> trade.trade().symbol()));
+        for (List<SentTrade> trades : bySymbol.values()) {
+            for (int i = 1; i < trades.size(); i++) {
+                double previous = trades.get(i - 1).trade().price();
+                double price = trades.get(i).trade().price();
+                expectedChanges.put(key(trades.get(i).partition(), trades.get(i).offset()), new double[] {price - previous, 100 * (price - previous) / previous});
+            }
+        }
+        try (ResultSet rows = statement.executeQuery("SELECT kafka_partition, kafka_offset, price_change, pct_change FROM lambda.speed_trades")) {
+            int seen = 0;
+            while (rows.next()) {
+                seen++;
+                double[] expected = expectedChanges.get(key(rows.getInt(1), rows.getLong(2)));
+                if (expected == null) {
+                    assertThat(rows.getObject(3)).as("the first trade of a symbol has no change").isNull();
+                }
+                else {
+                    assertThat(rows.getDouble(3)).isCloseTo(expected[0], within(1e-9 * Math.max(1, Math.abs(expected[0]))));
+                    assertThat(rows.getDouble(4)).isCloseTo(expected[1], within(1e-9 * Math.max(1, Math.abs(expected[1]))));
+                }
+            }
+            assertThat(seen).as("trades in speed_trades").isEqualTo(sent.size());
+        }
+    }
+
+    private static String key(int partition, long offset)
+    {
+        return partition + "/" + offset;
+    }
+}
