@@ -14,6 +14,8 @@ public final class SparkSessions
                 .master(master)
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "2")
+                // Streaming queries run without adaptive execution anyway; left on, each start warns that it is off.
+                .config("spark.sql.adaptive.enabled", "false")
                 .config("spark.sql.streaming.minBatchesToRetain", "20")
                 // The default (FileContext) manager's rename forks a readlink process per file on a local disk:
                 // 8 forks of this JVM, about 150 ms, per micro-batch. FileSystem's rename is atomic locally and on HDFS.
