@@ -38,8 +38,9 @@ class SpeedLayerUpIT
     {
         Path recording = dataDir.resolve("recording.ndjson");
         Files.write(recording, frames());
-        // At the recording's own pace the replay lasts 40 s, so the kill falls mid-stream.
-        try (LambdaProcess up = LambdaProcess.start(Map.of(), "up", "--data-dir", dataDir.toString(), "--source", "replay", "--replay", recording.toString(), "--speed", "1")) {
+        // At the recording's own pace the replay lasts 40 s, and small micro-batches work off a backlog in
+        // many transactions: however slow the speed layer is to start, the kill falls mid-stream.
+        try (LambdaProcess up = LambdaProcess.start(Map.of("LAMBDA_SPEED_MAX_BATCH_TRADES", "500"), "up", "--data-dir", dataDir.toString(), "--source", "replay", "--replay", recording.toString(), "--speed", "1")) {
             JsonNode running = awaitStatus(json -> json.at("/layers/speed/pid").asLong() > 0);
             long firstPid = running.at("/layers/speed/pid").asLong();
             assertThat(firstPid).isNotEqualTo(up.pid());

@@ -30,14 +30,18 @@ public final class ExpectedSpeedViews
     {
         try (Connection connection = database.open(); Statement statement = connection.createStatement()) {
             assertChanges(sent, statement);
+            Map<String, Aggregate> expectedMinutes = ExpectedAggregates.of(sent, 60_000, Long.MAX_VALUE);
             Map<String, Aggregate> actualMinutes = new TreeMap<>();
-            try (ResultSet rows = statement.executeQuery("SELECT symbol, (extract(epoch FROM bucket) * 1000)::bigint, open, high, low, close, volume, trades, notional FROM lambda.speed_minute")) {
+            try (ResultSet rows = statement.executeQuery(
+                    "SELECT symbol, (extract(epoch FROM bucket) * 1000)::bigint, open, high, low, close, volume, trades, notional, vwap FROM lambda.speed_minute")) {
                 while (rows.next()) {
-                    actualMinutes.put(rows.getString(1) + "@" + rows.getLong(2), Aggregate.of(
+                    String key = rows.getString(1) + "@" + rows.getLong(2);
+                    actualMinutes.put(key, Aggregate.of(
                             rows.getDouble(3), rows.getDouble(4), rows.getDouble(5), rows.getDouble(6), rows.getDouble(7), rows.getLong(8), rows.getDouble(9)));
+                    assertVwap(key, expectedMinutes.get(key), (Double) rows.getObject(10));
                 }
             }
-            ExpectedAggregates.assertSame(ExpectedAggregates.of(sent, 60_000, Long.MAX_VALUE), actualMinutes);
+            ExpectedAggregates.assertSame(expectedMinutes, actualMinutes);
         }
     }
 
@@ -67,6 +71,19 @@ public final class ExpectedSpeedViews
                 }
             }
             assertThat(seen).as("trades in speed_trades").isEqualTo(sent.size());
+        }
+    }
+
+    /** SPEC 3: notional / volume, null when the volume is 0 (FX). */
+    private static void assertVwap(String key, Aggregate expected, Double vwap)
+    {
+        assertThat(expected).as(key).isNotNull();
+        if (expected.volume == 0) {
+            assertThat(vwap).as(key + " vwap").isNull();
+        }
+        else {
+            double expectedVwap = expected.notional / expected.volume;
+            assertThat(vwap).as(key + " vwap").isCloseTo(expectedVwap, within(1e-9 * Math.abs(expectedVwap)));
         }
     }
 
