@@ -16,7 +16,7 @@ public final class HiveSessions
     {
         SparkSession.Builder builder = SparkSession.builder()
                 .appName(appName)
-                .master(config.sparkMaster())
+                .master(config.spark().master())
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.session.timeZone", "UTC")
                 .config("spark.sql.shuffle.partitions", "4")
@@ -39,9 +39,10 @@ public final class HiveSessions
             builder.config("spark.hadoop.javax.jdo.option.ConnectionURL", metastoreJdbcUrl)
                     .config("spark.hadoop.javax.jdo.option.ConnectionDriverName", "org.apache.derby.jdbc.ClientDriver");
         }
-        if (config.sparkMaster().startsWith("local")) {
+        if (config.spark().isLocal()) {
             builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
         }
+        config.spark().properties().forEach(builder::config);
         return builder.enableHiveSupport().getOrCreate();
     }
 }

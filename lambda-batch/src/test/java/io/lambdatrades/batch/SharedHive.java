@@ -1,6 +1,7 @@
 package io.lambdatrades.batch;
 
 import io.lambdatrades.common.config.BatchConfig;
+import io.lambdatrades.common.config.SparkConfig;
 import io.lambdatrades.embedded.EmbeddedMetastoreDatabase;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -51,7 +52,7 @@ final class SharedHive
     {
         static BatchConfig config(Path root, Path warehouse, Path views)
         {
-            return new BatchConfig("local[2]", Optional.empty(), 0, root.resolve("metastore"), warehouse.toUri().toString(), views.toUri().toString(), Duration.ofDays(1));
+            return new BatchConfig(SparkConfig.local(2), Optional.empty(), 0, root.resolve("metastore"), warehouse.toUri().toString(), views.toUri().toString(), Duration.ofDays(1));
         }
 
         @Override

@@ -12,6 +12,7 @@ import io.lambdatrades.common.PostgresSchema;
 import io.lambdatrades.common.Trade;
 import io.lambdatrades.common.TradeCodec;
 import io.lambdatrades.common.config.BatchConfig;
+import io.lambdatrades.common.config.SparkConfig;
 import io.lambdatrades.embedded.EmbeddedKafka;
 import io.lambdatrades.embedded.EmbeddedMetastoreDatabase;
 import io.lambdatrades.embedded.EmbeddedPostgresServer;
@@ -81,7 +82,7 @@ public final class BatchThroughputBenchmark
             produce(kafka, topic, trades, firstDay, days);
             System.out.printf(Locale.ROOT, "produced %,d trades over %d days in %.1f s%n", trades, days, seconds(produceStart));
 
-            BatchConfig config = new BatchConfig("local[2]", Optional.empty(), 0, scratch.root().resolve("metastore"),
+            BatchConfig config = new BatchConfig(SparkConfig.local(2), Optional.empty(), 0, scratch.root().resolve("metastore"),
                     scratch.root().resolve("warehouse").toUri().toString(), scratch.root().resolve("views").toUri().toString(), Duration.ofDays(1));
             SparkSession spark = HiveSessions.create("bench-batch", config, metastore.jdbcUrl());
             MasterDataset master = MasterDataset.ensure(spark, config.warehouseDir());

@@ -3,6 +3,7 @@ package io.lambdatrades.bench;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.Trade;
 import io.lambdatrades.common.TradeCodec;
+import io.lambdatrades.common.config.SparkConfig;
 import io.lambdatrades.embedded.EmbeddedKafka;
 import io.lambdatrades.embedded.EmbeddedPostgresServer;
 import io.lambdatrades.embedded.testing.KafkaTopics;
@@ -56,7 +57,7 @@ public final class SpeedDelayBenchmark
         try (ScratchDirectory scratch = new ScratchDirectory("bench-speed");
                 EmbeddedKafka kafka = EmbeddedKafka.start(scratch.directory("kafka"), 0, 0);
                 EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(scratch.directory("postgres"), scratch.directory("pg-binaries"), 0)) {
-            SparkSession spark = SparkSessions.create("bench-speed", System.getProperty("spark.master", "local[2]"));
+            SparkSession spark = SparkSessions.create("bench-speed", new SparkConfig(System.getProperty("spark.master", "local[2]"), Map.of()));
             BatchDurations durations = new BatchDurations();
             spark.streams().addListener(durations);
             // The first rate in a JVM pays for class loading and the JIT (still compiling Spark's planner a minute in):

@@ -138,7 +138,7 @@ final class LambdaSystem
         console.line(String.format("  %-10s %s", "ingest", describeSource()));
         if (config.speed().enabled()) {
             speed = startSpeedLayer();
-            console.line(String.format("  %-10s Spark %s, trigger %d ms, checkpoint %s (a child JVM, log in %s)", "speed", config.speed().sparkMaster(),
+            console.line(String.format("  %-10s Spark %s, trigger %d ms, checkpoint %s (a child JVM, log in %s)", "speed", config.speed().spark().master(),
                     config.speed().trigger().toMillis(), config.speed().checkpointDir(), config.dataDir().resolve("logs")));
         }
         console.line(String.format("  %-10s %s", "runtime", runtimeFile.path()));

@@ -50,7 +50,7 @@ final class SpeedCommand
         TradeTopics.of(config.kafka()).ensure(bootstrapServers, TOPIC_TIMEOUT);
 
         Console console = new Console(System.out, System.console() != null);
-        SparkSession spark = SparkSessions.create("lambda-speed", config.speed().sparkMaster());
+        SparkSession spark = SparkSessions.create("lambda-speed", config.speed().spark());
         Map<String, Object> producerSettings = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",

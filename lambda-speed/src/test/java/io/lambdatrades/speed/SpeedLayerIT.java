@@ -4,7 +4,7 @@ import io.lambdatrades.common.DeadLetter;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.PostgresSchema;
 import io.lambdatrades.common.Trade;
-import io.lambdatrades.common.TradeCodec;
+import io.lambdatrades.common.config.SparkConfig;
 import io.lambdatrades.embedded.EmbeddedKafka;
 import io.lambdatrades.embedded.EmbeddedPostgresServer;
 import io.lambdatrades.embedded.testing.ExpectedSpeedViews;
@@ -12,6 +12,7 @@ import io.lambdatrades.embedded.testing.KafkaTopics;
 import io.lambdatrades.embedded.testing.SharedKafka;
 import io.lambdatrades.embedded.testing.SharedPostgres;
 import io.lambdatrades.embedded.testing.TestDatabases;
+import io.lambdatrades.embedded.testing.TestTrades;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -45,7 +46,6 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SpeedLayerIT
 {
-    private static final List<String> SYMBOLS = List.of("AAPL", "BINANCE:BTCUSDT", "OANDA:EUR_USD", "MSFT");
     private static final long BASE_TS = 1_763_000_000_000L;
 
     private SparkSession spark;
@@ -53,7 +53,7 @@ class SpeedLayerIT
     @BeforeAll
     void startSpark()
     {
-        spark = SparkSessions.create("speed-it", "local[2]");
+        spark = SparkSessions.create("speed-it", SparkConfig.local(2));
     }
 
     @AfterAll
@@ -69,13 +69,13 @@ class SpeedLayerIT
         PostgresConnection database = TestDatabases.fresh(postgres, "speed_views");
         String topic = KafkaTopics.createTradeTopics(kafka, "speed-views");
         Random random = new Random(3);
-        produce(kafka, topic, trades(random, 3_000, BASE_TS));
+        produce(kafka, topic, TestTrades.bursty(random, 3_000, BASE_TS));
 
         runUntilWritten(kafka, topic, database, checkpoint, 3_000);
         assertViewsMatch(kafka, topic, database);
 
         // Late trades (earlier than what is written) and more of the same millisecond, after a restart.
-        List<Trade> more = trades(random, 1_000, BASE_TS - 30_000);
+        List<Trade> more = TestTrades.bursty(random, 1_000, BASE_TS - 30_000);
         produce(kafka, topic, more);
         runUntilWritten(kafka, topic, database, checkpoint, 4_000);
         assertViewsMatch(kafka, topic, database);
@@ -96,11 +96,11 @@ class SpeedLayerIT
                     deadLetter -> dlq.send(deadLetter.toProducerRecord(topic + ".dlq")));
             StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, checkpoint.toString(), Duration.ofMillis(100), 100_000, writer).start();
             try {
-                produce(kafka, topic, trades(random, 500, BASE_TS));
+                produce(kafka, topic, TestTrades.bursty(random, 500, BASE_TS));
                 await().atMost(Duration.ofMinutes(2)).until(() -> count(database) == 500);
 
                 postgres.close();
-                produce(kafka, topic, trades(random, 700, BASE_TS + 100_000));
+                produce(kafka, topic, TestTrades.bursty(random, 700, BASE_TS + 100_000));
                 // The query keeps retrying the batch; it must still be alive when PostgreSQL returns.
                 await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(query::isActive);
 
@@ -178,36 +178,14 @@ class SpeedLayerIT
         ExpectedSpeedViews.assertMatch(KafkaTopics.readTrades(kafka.bootstrapServers(), topic), database);
     }
 
-    private static List<Trade> trades(Random random, int count, long startTs)
-    {
-        List<Trade> trades = new ArrayList<>(count);
-        long ts = startTs;
-        for (int i = 0; i < count; i++) {
-            // Bursts of equal time, and now and then a trade that arrives out of order.
-            ts += random.nextInt(10) < 4 ? 0 : random.nextInt(200);
-            long tradeTs = random.nextInt(20) == 0 ? ts - random.nextInt(5_000) : ts;
-            String symbol = SYMBOLS.get(random.nextInt(SYMBOLS.size()));
-            double volume = symbol.startsWith("OANDA") ? 0 : Math.round(random.nextDouble() * 10_000) / 100.0;
-            trades.add(new Trade(symbol, Math.round((100 + random.nextGaussian()) * 100) / 100.0, volume, tradeTs, List.of(), "simulate", tradeTs));
-        }
-        return trades;
-    }
-
     private static Trade trade(String symbol, double price, long ts)
     {
         return new Trade(symbol, price, 1, ts, List.of(), "simulate", ts);
     }
 
     private static void produce(EmbeddedKafka kafka, String topic, List<Trade> trades)
-            throws Exception
     {
-        TradeCodec codec = new TradeCodec();
-        try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
-            for (Trade trade : trades) {
-                producer.send(new ProducerRecord<>(topic, trade.symbol().getBytes(StandardCharsets.UTF_8), codec.encode(trade)));
-            }
-            producer.flush();
-        }
+        TestTrades.produce(kafka.bootstrapServers(), topic, trades);
     }
 
     private static KafkaProducer<byte[], byte[]> producer(EmbeddedKafka kafka)

@@ -17,7 +17,7 @@ import static java.util.Objects.requireNonNull;
  * @param viewsDir the Parquet views' root as a URI
  */
 public record BatchConfig(
-        String sparkMaster,
+        SparkConfig spark,
         Optional<URI> metastoreUri,
         int metastorePort,
         Path metastoreDir,
@@ -27,7 +27,7 @@ public record BatchConfig(
 {
     public BatchConfig
     {
-        requireNonNull(sparkMaster, "sparkMaster is null");
+        requireNonNull(spark, "spark is null");
         requireNonNull(metastoreUri, "metastoreUri is null");
         requireNonNull(metastoreDir, "metastoreDir is null");
         requireNonNull(warehouseDir, "warehouseDir is null");
@@ -38,7 +38,7 @@ public record BatchConfig(
     static BatchConfig from(ConfigValues values, Path dataDir)
     {
         return new BatchConfig(
-                values.get(Settings.SPARK_MASTER),
+                SparkConfig.from(values),
                 values.get(Settings.METASTORE_URI),
                 values.get(Settings.METASTORE_PORT),
                 dataDir.resolve("metastore"),

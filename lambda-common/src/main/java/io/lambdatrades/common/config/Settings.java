@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static io.lambdatrades.common.config.ValueParsers.anyLong;
@@ -19,6 +20,7 @@ import static io.lambdatrades.common.config.ValueParsers.optionalThriftUri;
 import static io.lambdatrades.common.config.ValueParsers.path;
 import static io.lambdatrades.common.config.ValueParsers.port;
 import static io.lambdatrades.common.config.ValueParsers.positiveDouble;
+import static io.lambdatrades.common.config.ValueParsers.sparkPropertiesFile;
 import static io.lambdatrades.common.config.ValueParsers.speed;
 import static io.lambdatrades.common.config.ValueParsers.string;
 import static io.lambdatrades.common.config.ValueParsers.webSocketUrl;
@@ -82,6 +84,8 @@ public final class Settings
 
     public static final Setting<String> SPARK_MASTER = Setting.of("spark.master", "local[2]",
             "Spark master of the speed layer and the batch tasks: local[N], spark://host:port, yarn, k8s://...", nonEmptyString());
+    public static final Setting<Map<String, String>> SPARK_PROPERTIES_FILE = Setting.of("spark.properties.file", "",
+            "Spark properties for a cluster, in spark-defaults.conf's format (executor classpath and memory, s3a credentials, ...); empty for none", sparkPropertiesFile());
     public static final Setting<Integer> SPEED_TRIGGER_MS = Setting.of("speed.trigger.ms", "100",
             "Micro-batch trigger of the speed layer, milliseconds", intAtLeast(1));
     public static final Setting<Integer> SPEED_MAX_BATCH_TRADES = Setting.of("speed.max.batch.trades", "100000",
@@ -112,7 +116,7 @@ public final class Settings
             INGEST_SOURCE, INGEST_SYMBOLS, INGEST_RATE, INGEST_HISTORY_DAYS, INGEST_HISTORY_RATE, INGEST_BUFFER_FRAMES,
             FINNHUB_URL, FINNHUB_TOKEN_FILE, FINNHUB_MAX_SYMBOLS, FINNHUB_STALE_AFTER_SECONDS,
             REPLAY_FILE, REPLAY_SPEED,
-            SPARK_MASTER, SPEED_TRIGGER_MS, SPEED_MAX_BATCH_TRADES, SPEED_CHECKPOINT_DIR, SPEED_ENABLED,
+            SPARK_MASTER, SPARK_PROPERTIES_FILE, SPEED_TRIGGER_MS, SPEED_MAX_BATCH_TRADES, SPEED_CHECKPOINT_DIR, SPEED_ENABLED,
             METASTORE_URI, METASTORE_PORT, WAREHOUSE_DIR, VIEWS_DIR, BATCH_PERIOD,
             SIMULATE_SEED);
 

@@ -10,11 +10,11 @@ import static java.util.Objects.requireNonNull;
  *
  * @param checkpointDir the checkpoint as a URI (file:, hdfs:, s3a:)
  */
-public record SpeedConfig(boolean enabled, String sparkMaster, Duration trigger, int maxBatchTrades, String checkpointDir)
+public record SpeedConfig(boolean enabled, SparkConfig spark, Duration trigger, int maxBatchTrades, String checkpointDir)
 {
     public SpeedConfig
     {
-        requireNonNull(sparkMaster, "sparkMaster is null");
+        requireNonNull(spark, "spark is null");
         requireNonNull(trigger, "trigger is null");
         requireNonNull(checkpointDir, "checkpointDir is null");
     }
@@ -23,7 +23,7 @@ public record SpeedConfig(boolean enabled, String sparkMaster, Duration trigger,
     {
         return new SpeedConfig(
                 values.get(Settings.SPEED_ENABLED),
-                values.get(Settings.SPARK_MASTER),
+                SparkConfig.from(values),
                 Duration.ofMillis(values.get(Settings.SPEED_TRIGGER_MS)),
                 values.get(Settings.SPEED_MAX_BATCH_TRADES),
                 values.get(Settings.SPEED_CHECKPOINT_DIR).orElseGet(() -> ValueParsers.location(dataDir.resolve("checkpoints").resolve("speed"))));

@@ -1,14 +1,22 @@
 package io.lambdatrades.common.config;
 
+import java.io.IOException;
+import java.io.Reader;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -189,6 +197,41 @@ public final class ValueParsers
             catch (InvalidPathException e) {
                 throw new IllegalArgumentException("must be a path (" + e.getReason() + ")");
             }
+        };
+    }
+
+    /**
+     * A file of Spark properties, {@code key value} or {@code key=value} a line as in spark-defaults.conf;
+     * empty is none. {@code spark.master} has a setting of its own and is refused here.
+     */
+    public static ValueParser<Map<String, String>> sparkPropertiesFile()
+    {
+        return text -> {
+            if (text.isBlank()) {
+                return Map.of();
+            }
+            Path file = path().parse(text);
+            Properties properties = new Properties();
+            try (Reader reader = Files.newBufferedReader(file)) {
+                properties.load(reader);
+            }
+            catch (NoSuchFileException e) {
+                throw new IllegalArgumentException("must be a readable file of Spark properties, and there is no such file");
+            }
+            catch (IOException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("must be a readable file of Spark properties (" + e.getMessage() + ")");
+            }
+            Map<String, String> values = new TreeMap<>();
+            for (String key : properties.stringPropertyNames()) {
+                if (!key.startsWith("spark.")) {
+                    throw new IllegalArgumentException("must hold Spark properties only, and '" + key + "' does not start with spark.");
+                }
+                if (key.equals("spark.master")) {
+                    throw new IllegalArgumentException("must not set spark.master (that is the setting spark.master)");
+                }
+                values.put(key, properties.getProperty(key).trim());
+            }
+            return Collections.unmodifiableMap(values);
         };
     }
 

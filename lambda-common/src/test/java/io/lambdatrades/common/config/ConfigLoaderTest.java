@@ -31,7 +31,7 @@ class ConfigLoaderTest
         assertThat(config.ingest()).isEqualTo(new IngestConfig("simulate", List.of(), 200, 0, 20, 42, 10_000,
                 new FinnhubConfig(URI.create("wss://ws.finnhub.io"), Optional.empty(), 50, Duration.ofSeconds(90)),
                 new ReplayConfig(Optional.empty(), 1)));
-        assertThat(config.speed()).isEqualTo(new SpeedConfig(true, "local[2]", Duration.ofMillis(100), 100_000, ValueParsers.location(Path.of("data").resolve("checkpoints/speed"))));
+        assertThat(config.speed()).isEqualTo(new SpeedConfig(true, SparkConfig.local(2), Duration.ofMillis(100), 100_000, ValueParsers.location(Path.of("data").resolve("checkpoints/speed"))));
     }
 
     @Test
@@ -88,7 +88,7 @@ class ConfigLoaderTest
         assertThat(config.ingest()).isEqualTo(new IngestConfig("finnhub", List.of("AAPL", "BINANCE:BTCUSDT"), 5000, 3, 50.5, 7, 500,
                 new FinnhubConfig(URI.create("ws://127.0.0.1:9999/feed"), Optional.of(Path.of("/run/secrets/finnhub")), 2, Duration.ofSeconds(30)),
                 new ReplayConfig(Optional.of(Path.of("/tmp/rec.ndjson")), Double.POSITIVE_INFINITY)));
-        assertThat(config.speed()).isEqualTo(new SpeedConfig(false, "spark://spark-master:7077", Duration.ofMillis(250), 5_000, "file:///srv/checkpoints/speed"));
+        assertThat(config.speed()).isEqualTo(new SpeedConfig(false, new SparkConfig("spark://spark-master:7077", Map.of()), Duration.ofMillis(250), 5_000, "file:///srv/checkpoints/speed"));
     }
 
     @Test
@@ -162,6 +162,44 @@ class ConfigLoaderTest
                         "kafka.partitions: must be an integer >= 1, was 'many' (from config.yaml)",
                         "ingest.source: must be one of simulate, finnhub, replay, was 'bloomberg' (from LAMBDA_INGEST_SOURCE)",
                         "ingest.rate: must be a number > 0, was '-5' (from config.yaml)"));
+    }
+
+    @Test
+    void sparkPropertiesComeFromAFileInSparkDefaultsFormatForBothLayers()
+            throws IOException
+    {
+        Path properties = Files.writeString(dir.resolve("spark.conf"), """
+                # for the cluster
+                spark.executor.extraClassPath   /opt/lambda/lib/*
+                spark.executor.memory=2g
+                spark.hadoop.fs.s3a.endpoint  http://minio:9000
+                """);
+
+        LambdaConfig config = load(Optional.empty(), Map.of("LAMBDA_SPARK_PROPERTIES_FILE", properties.toString()), Map.of());
+
+        Map<String, String> expected = Map.of(
+                "spark.executor.extraClassPath", "/opt/lambda/lib/*",
+                "spark.executor.memory", "2g",
+                "spark.hadoop.fs.s3a.endpoint", "http://minio:9000");
+        assertThat(config.speed().spark().properties()).isEqualTo(expected);
+        assertThat(config.batch().spark().properties()).isEqualTo(expected);
+        assertThat(config.effective()).containsEntry("spark.properties.file", properties + " (LAMBDA_SPARK_PROPERTIES_FILE)");
+    }
+
+    @Test
+    void aSparkPropertiesFileThatIsMissingOrHoldsOtherKeysIsRefused()
+            throws IOException
+    {
+        Path missing = dir.resolve("missing.conf");
+        Path foreign = Files.writeString(dir.resolve("foreign.conf"), "kafka.topic=trades\n");
+        Path master = Files.writeString(dir.resolve("master.conf"), "spark.master yarn\n");
+
+        assertThatThrownBy(() -> load(Optional.empty(), Map.of("LAMBDA_SPARK_PROPERTIES_FILE", missing.toString()), Map.of()))
+                .hasMessage("spark.properties.file: must be a readable file of Spark properties, and there is no such file, was '" + missing + "' (from LAMBDA_SPARK_PROPERTIES_FILE)");
+        assertThatThrownBy(() -> load(Optional.empty(), Map.of("LAMBDA_SPARK_PROPERTIES_FILE", foreign.toString()), Map.of()))
+                .hasMessageContaining("must hold Spark properties only, and 'kafka.topic' does not start with spark.");
+        assertThatThrownBy(() -> load(Optional.empty(), Map.of("LAMBDA_SPARK_PROPERTIES_FILE", master.toString()), Map.of()))
+                .hasMessageContaining("must not set spark.master (that is the setting spark.master)");
     }
 
     @Test
