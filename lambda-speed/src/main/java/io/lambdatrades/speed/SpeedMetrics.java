@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.sql.streaming.SourceProgress;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
@@ -17,12 +19,14 @@ import java.util.Map;
  * @param processedRowsPerSecond trades the last micro-batch processed per second of its duration
  * @param batchDurationMs duration of the last micro-batch
  * @param delayMs now minus the newest trade time written; -1 before the first trade
- * @param lag records in Kafka not yet read by the query, summed over partitions; -1 before the query's first progress
+ * @param lag records in Kafka not yet read by the query, summed over partitions; -1 before the query's first
+ *         progress and when the last one is more than 30 s old (Kafka does not answer)
  */
 public record SpeedMetrics(long updatedAt, long batchId, double inputRowsPerSecond, double processedRowsPerSecond, long batchDurationMs,
         long trades, long delayMs, long lag)
 {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long STALE_PROGRESS_MS = 30_000;
 
     public static SpeedMetrics of(StreamingQueryProgress progress, long written, long newestTradeTs, long now)
     {
@@ -34,7 +38,7 @@ public record SpeedMetrics(long updatedAt, long batchId, double inputRowsPerSeco
             lag += behind(source.endOffset(), source.latestOffset());
         }
         return new SpeedMetrics(now, progress.batchId(), finite(progress.inputRowsPerSecond()), finite(progress.processedRowsPerSecond()),
-                progress.batchDuration(), written, delay(newestTradeTs, now), lag);
+                progress.batchDuration(), written, delay(newestTradeTs, now), currentLag(lag, progress.timestamp(), now));
     }
 
     /** One line for people. */
@@ -44,6 +48,20 @@ public record SpeedMetrics(long updatedAt, long batchId, double inputRowsPerSeco
                 inputRowsPerSecond, processedRowsPerSecond, batchDurationMs,
                 delayMs < 0 ? "none yet" : String.format(Locale.ROOT, "%,d ms", delayMs),
                 lag < 0 ? "unknown" : String.format(Locale.ROOT, "%,d", lag), trades);
+    }
+
+    /**
+     * The last progress's lag, or unknown (-1) when that progress is old: an idle query still reports
+     * every 10 s, so an older one means the query is stuck asking Kafka for offsets.
+     */
+    static long currentLag(long lag, String progressTimestamp, long now)
+    {
+        try {
+            return now - Instant.parse(progressTimestamp).toEpochMilli() > STALE_PROGRESS_MS ? -1 : lag;
+        }
+        catch (DateTimeParseException | NullPointerException e) {
+            return -1;
+        }
     }
 
     /** Offsets come as {"topic":{"0":12,"1":7}}. */
