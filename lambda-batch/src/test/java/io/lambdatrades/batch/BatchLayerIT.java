@@ -34,7 +34,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -165,27 +164,14 @@ class BatchLayerIT
             // An independent reader of the Parquet files.
             String files = fixture.views().resolve(view.getKey()).resolve("*").resolve("*.parquet").toString();
             try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:")) {
-                ExpectedAggregates.assertSame(view.getValue(), aggregates(duckdb,
+                ExpectedAggregates.assertSame(view.getValue(), ExpectedAggregates.read(duckdb,
                         "SELECT symbol, epoch_ms(bucket), open, high, low, close, volume, trades, notional FROM read_parquet('" + files + "')"));
             }
             try (Connection connection = fixture.database().open()) {
-                ExpectedAggregates.assertSame(view.getValue(), aggregates(connection,
+                ExpectedAggregates.assertSame(view.getValue(), ExpectedAggregates.read(connection,
                         "SELECT symbol, (extract(epoch FROM bucket) * 1000)::bigint, open, high, low, close, volume, trades, notional FROM lambda.batch_" + view.getKey()));
             }
         }
-    }
-
-    private static Map<String, Aggregate> aggregates(Connection connection, String sql)
-            throws SQLException
-    {
-        Map<String, Aggregate> aggregates = new HashMap<>();
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            while (rows.next()) {
-                aggregates.put(rows.getString(1) + "@" + rows.getLong(2),
-                        Aggregate.of(rows.getDouble(3), rows.getDouble(4), rows.getDouble(5), rows.getDouble(6), rows.getDouble(7), rows.getLong(8), rows.getDouble(9)));
-            }
-        }
-        return aggregates;
     }
 
     private record Fixture(Hive hive, EmbeddedKafka kafka, String topic, PostgresConnection database, BatchConfig config, Path views)

@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -84,13 +83,10 @@ class SparkClusterIT
                 LambdaProcess batch = LambdaProcess.start(cluster.environment(kafka, topic, database), "batch", "run", "--data-dir", dir.resolve("data").toString())) {
             assertThat(batch.waitFor(Duration.ofMinutes(5))).as(String.join("\n", batch.stderr())).isZero();
 
-            Map<String, Aggregate> actual = new TreeMap<>();
-            try (Connection connection = database.open(); Statement statement = connection.createStatement();
-                    ResultSet rows = statement.executeQuery("SELECT symbol, (extract(epoch FROM bucket) * 1000)::bigint, open, high, low, close, volume, trades, notional FROM lambda.batch_daily")) {
-                while (rows.next()) {
-                    actual.put(rows.getString(1) + "@" + rows.getLong(2), Aggregate.of(
-                            rows.getDouble(3), rows.getDouble(4), rows.getDouble(5), rows.getDouble(6), rows.getDouble(7), rows.getLong(8), rows.getDouble(9)));
-                }
+            Map<String, Aggregate> actual;
+            try (Connection connection = database.open()) {
+                actual = ExpectedAggregates.read(connection,
+                        "SELECT symbol, (extract(epoch FROM bucket) * 1000)::bigint, open, high, low, close, volume, trades, notional FROM lambda.batch_daily");
             }
             ExpectedAggregates.assertSame(ExpectedAggregates.of(KafkaTopics.readTrades(kafka.bootstrapServers(), topic), DAY, Long.MAX_VALUE), actual);
             assertThat(cluster.executorLogs()).as("an executor launched by the worker, in a JVM of its own").isNotEmpty();

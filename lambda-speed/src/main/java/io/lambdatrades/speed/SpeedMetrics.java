@@ -56,10 +56,13 @@ public record SpeedMetrics(long updatedAt, long batchId, double inputRowsPerSeco
      */
     static long currentLag(long lag, String progressTimestamp, long now)
     {
+        if (progressTimestamp == null) {
+            return -1;
+        }
         try {
             return now - Instant.parse(progressTimestamp).toEpochMilli() > STALE_PROGRESS_MS ? -1 : lag;
         }
-        catch (DateTimeParseException | NullPointerException e) {
+        catch (DateTimeParseException e) {
             return -1;
         }
     }

@@ -2,6 +2,10 @@ package io.lambdatrades.embedded.testing;
 
 import io.lambdatrades.common.Trade;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +85,20 @@ public final class ExpectedAggregates
             assertThat(actual.volume).as(key + " volume").isCloseTo(volume, within(1e-9 * Math.max(1, volume)));
             assertThat(actual.notional).as(key + " notional").isCloseTo(notional, within(1e-9 * Math.max(1, notional)));
         }
+    }
+
+    /** Rows of (symbol, bucket start in epoch ms, open, high, low, close, volume, trades, notional), keyed as {@link #of}. */
+    public static Map<String, Aggregate> read(Connection connection, String sql)
+            throws SQLException
+    {
+        Map<String, Aggregate> aggregates = new TreeMap<>();
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                aggregates.put(rows.getString(1) + "@" + rows.getLong(2),
+                        Aggregate.of(rows.getDouble(3), rows.getDouble(4), rows.getDouble(5), rows.getDouble(6), rows.getDouble(7), rows.getLong(8), rows.getDouble(9)));
+            }
+        }
+        return aggregates;
     }
 
     public static void assertSame(Map<String, Aggregate> expected, Map<String, Aggregate> actual)
