@@ -40,6 +40,8 @@ final class SharedHive
             Path root = Files.createTempDirectory("shared-hive");
             EmbeddedMetastoreDatabase metastore = EmbeddedMetastoreDatabase.start(root.resolve("metastore"), 0);
             BatchConfig config = Hive.config(root, root.resolve("warehouse"), root.resolve("views"));
+            // As lambda up does: the metastore's tables exist before the first Spark session.
+            MetastoreSchema.create(metastore.jdbcUrl(), config.warehouseDir());
             return new Hive(root, metastore, HiveSessions.create("batch-it", config, metastore.jdbcUrl()));
         }
         catch (IOException e) {
@@ -50,6 +52,11 @@ final class SharedHive
     record Hive(Path root, EmbeddedMetastoreDatabase metastore, SparkSession spark)
             implements AutoCloseable
     {
+        Path warehouse()
+        {
+            return root.resolve("warehouse");
+        }
+
         static BatchConfig config(Path root, Path warehouse, Path views)
         {
             return new BatchConfig(SparkConfig.local(2), Optional.empty(), 0, root.resolve("metastore"), warehouse.toUri().toString(), views.toUri().toString(), Duration.ofDays(1));

@@ -1,5 +1,6 @@
 package io.lambdatrades.launcher;
 
+import io.lambdatrades.batch.MetastoreSchema;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.PostgresSchema;
 import io.lambdatrades.common.TradeTopics;
@@ -120,6 +121,7 @@ final class LambdaSystem
             EmbeddedMetastoreDatabase metastore = EmbeddedMetastoreDatabase.start(config.batch().metastoreDir(), config.batch().metastorePort());
             resources.push(metastore);
             metastoreJdbcUrl = metastore.jdbcUrl();
+            MetastoreSchema.create(metastoreJdbcUrl, config.batch().warehouseDir());
             console.line(String.format("  %-10s Derby on 127.0.0.1:%d, warehouse %s  (database in %s)", "metastore", metastore.port(),
                     config.batch().warehouseDir(), config.batch().metastoreDir()));
         }
