@@ -5,6 +5,8 @@ import org.apache.hadoop.hive.conf.HiveConf;
 import org.apache.hadoop.hive.metastore.HiveMetaStoreClient;
 
 import java.io.IOException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 import static java.util.Objects.requireNonNull;
 
@@ -32,12 +34,27 @@ public final class MetastoreSchema
         conf.setBoolean("hive.metastore.schema.verification", false);
         conf.setBoolean("datanucleus.schema.autoCreateAll", true);
         conf.set("hive.metastore.warehouse.dir", qualified(warehouseDir, conf));
-        try {
-            // A local client (no thrift URI) runs the metastore in this JVM: opening it creates the tables and the default database.
+        // The database was just started on this machine: a refusal is not worth Hive's default 10 attempts 2 s apart.
+        conf.setInt("hive.hmshandler.retry.attempts", 2);
+        conf.set("hive.hmshandler.retry.interval", "1s");
+        // A local client (no thrift URI) runs the metastore in this JVM: opening it creates the tables and the default database.
+        // It runs on a thread of its own because Hive keeps the metastore's store per thread, and closing the client
+        // leaves that thread's store closed for any Spark session that later runs on it.
+        FutureTask<Void> open = new FutureTask<>(() -> {
             new HiveMetaStoreClient(conf).close();
+            return null;
+        });
+        Thread thread = new Thread(open, "metastore-schema");
+        thread.start();
+        try {
+            open.get();
         }
-        catch (Exception e) {
-            throw new IllegalStateException("cannot create the metastore's tables in " + metastoreJdbcUrl + ": " + e.getMessage(), e);
+        catch (ExecutionException e) {
+            throw new IllegalStateException("cannot create the metastore's tables in " + metastoreJdbcUrl + ": " + e.getCause().getMessage(), e.getCause());
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating the metastore's tables in " + metastoreJdbcUrl, e);
         }
     }
 

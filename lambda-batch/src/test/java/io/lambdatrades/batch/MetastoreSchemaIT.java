@@ -31,7 +31,9 @@ class MetastoreSchemaIT
 
         MetastoreSchema.create(hive.metastore().jdbcUrl(), hive.warehouse().toUri().toString());
 
+        // Spark's metastore client, on this same thread, still works after the schema's own client closed.
         assertThat(hive.spark().catalog().tableExists("default", "schema_probe")).isTrue();
+        assertThat(hive.spark().sql("SELECT count(*) FROM schema_probe").first().getLong(0)).isZero();
     }
 
     @Test
