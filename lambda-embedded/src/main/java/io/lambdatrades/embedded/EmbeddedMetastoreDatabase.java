@@ -9,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 
 import static java.util.Objects.requireNonNull;
@@ -23,6 +25,8 @@ public final class EmbeddedMetastoreDatabase
 {
     private static final String DATABASE = "metastore";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    // Derby: "Another instance of Derby may have already booted the database".
+    private static final String DATABASE_IN_USE = "XSDB6";
 
     private final NetworkServerControl server;
     private final int port;
@@ -49,7 +53,11 @@ public final class EmbeddedMetastoreDatabase
             NetworkServerControl server = new NetworkServerControl(InetAddress.getLoopbackAddress(), serverPort);
             server.start(new PrintWriter(OutputStream.nullOutputStream()));
             awaitUp(server);
+            boot(server, directory);
             return new EmbeddedMetastoreDatabase(server, serverPort);
+        }
+        catch (MetastoreInUseException e) {
+            throw e;
         }
         catch (IOException e) {
             throw new UncheckedIOException("cannot create the metastore directory " + directory + ": " + e.getMessage(), e);
@@ -57,6 +65,37 @@ public final class EmbeddedMetastoreDatabase
         catch (Exception e) {
             throw new IllegalStateException("cannot start the metastore database (Derby) on 127.0.0.1:" + serverPort + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Opens the database now rather than at the first client's connection, so that a database another
+     * JVM already has open is one clear refusal here, not a metastore client retrying for 20 seconds.
+     */
+    private static void boot(NetworkServerControl server, Path directory)
+            throws Exception
+    {
+        try {
+            DriverManager.getConnection("jdbc:derby:" + DATABASE + ";create=true").close();
+        }
+        catch (SQLException e) {
+            server.shutdown();
+            if (isInUse(e)) {
+                throw new MetastoreInUseException(directory.toAbsolutePath());
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isInUse(SQLException e)
+    {
+        for (SQLException next = e; next != null; next = next.getNextException()) {
+            for (Throwable cause = next; cause != null; cause = cause.getCause()) {
+                if (cause instanceof SQLException sql && DATABASE_IN_USE.equals(sql.getSQLState())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static void awaitUp(NetworkServerControl server)

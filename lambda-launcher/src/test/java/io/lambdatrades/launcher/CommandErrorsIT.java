@@ -2,6 +2,7 @@ package io.lambdatrades.launcher;
 
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.embedded.EmbeddedKafka;
+import io.lambdatrades.embedded.EmbeddedMetastoreDatabase;
 import io.lambdatrades.embedded.EmbeddedPostgresServer;
 import io.lambdatrades.embedded.testing.SharedKafka;
 import io.lambdatrades.embedded.testing.SharedPostgres;
@@ -138,6 +139,20 @@ class CommandErrorsIT
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.stderr()).isEqualTo("lambda: configuration: kafka.bootstrap.servers: not set, and no 'lambda up' is running on " + dir.toAbsolutePath().normalize());
+    }
+
+    @Test
+    void aMetastoreDatabaseOpenInAnotherProcessIsOneLine()
+            throws Exception
+    {
+        // This test JVM holds the data directory's metastore database, as a second command without 'up' would find it.
+        try (EmbeddedMetastoreDatabase held = EmbeddedMetastoreDatabase.start(dir.resolve("metastore"), 0)) {
+            LambdaProcess.Result result = LambdaProcess.run(Map.of(), "sql", "--data-dir", dir.toString(), "SELECT 1");
+
+            assertThat(result.exitCode()).isEqualTo(1);
+            assertThat(result.stderr()).isEqualTo("lambda: the metastore database in " + dir.resolve("metastore").toAbsolutePath()
+                    + " is open in another process (another lambda command on this data directory?); start 'lambda up' on it to let commands share the metastore");
+        }
     }
 
     @Test
