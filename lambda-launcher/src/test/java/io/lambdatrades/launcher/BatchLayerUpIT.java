@@ -6,6 +6,7 @@ import io.lambdatrades.common.PostgresConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -49,6 +51,9 @@ class BatchLayerUpIT
         try (LambdaProcess up = LambdaProcess.start(noSpeed, "up", "--data-dir", dataDir.toString(), "--source", "replay", "--replay", recording.toString(), "--speed", "max")) {
             JsonNode status = awaitStatus(json -> json.at("/topics/trades/records").asLong() == (long) FRAMES * TRADES_PER_FRAME);
             PostgresConnection postgres = new PostgresConnection(status.at("/postgres/jdbcUrl").asText(), "postgres", "");
+
+            // Hive's tables exist before any Spark command opened the metastore: the two below must not race to create them.
+            assertThat(metastoreDatabases()).containsExactly(Map.entry("default", dataDir.resolve("warehouse").toAbsolutePath()));
 
             try (LambdaProcess batch = LambdaProcess.start(Map.of(), "batch", "run", "--data-dir", dataDir.toString())) {
                 LambdaProcess.Result tables = LambdaProcess.run(Map.of(), "sql", "--data-dir", dataDir.toString(), "SHOW TABLES IN default");
@@ -124,6 +129,21 @@ class BatchLayerUpIT
             return condition.test(last[0]);
         });
         return last[0];
+    }
+
+    /** Each database of the metastore with its location, read from the Derby database that {@code up} published. */
+    private Map<String, Path> metastoreDatabases()
+            throws Exception
+    {
+        String url = JSON.readTree(dataDir.resolve("run").resolve("lambda.json").toFile()).get("metastoreJdbcUrl").asText();
+        Map<String, Path> databases = new HashMap<>();
+        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT \"NAME\", DB_LOCATION_URI FROM APP.DBS")) {
+            while (rows.next()) {
+                databases.put(rows.getString(1), Path.of(URI.create(rows.getString(2))));
+            }
+        }
+        return databases;
     }
 
     private static long query(PostgresConnection postgres, String sql)
