@@ -1,6 +1,7 @@
 package io.lambdatrades.batch;
 
 import io.lambdatrades.common.PostgresConnection;
+import io.lambdatrades.common.SpeedCommitNotification;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.postgresql.PGConnection;
@@ -72,6 +73,10 @@ public final class ViewPublisher
                 }
             }
             advanceCutoff(connection, cutoff, period, tradeDates);
+            try (PreparedStatement notify = connection.prepareStatement("SELECT pg_notify('" + SpeedCommitNotification.PUBLISH_CHANNEL + "', ?)")) {
+                notify.setString(1, cutoff.toString());
+                notify.execute();
+            }
             connection.commit();
             return loaded;
         }

@@ -5,11 +5,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -49,23 +47,10 @@ final class ChildLayer
     ChildLayer(String name, List<String> arguments, Map<String, String> environment, Path output)
     {
         this.name = requireNonNull(name, "name is null");
-        this.command = javaCommand(arguments);
+        this.command = LambdaJvm.command(arguments);
         this.environment = Map.copyOf(requireNonNull(environment, "environment is null"));
         this.output = requireNonNull(output, "output is null");
         this.supervisor = new Thread(this::supervise, "lambda-" + name + "-supervisor");
-    }
-
-    /** The same java, JVM flags and classpath as this process, running another command. */
-    private static List<String> javaCommand(List<String> arguments)
-    {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(LambdaMain.class.getName());
-        command.addAll(arguments);
-        return List.copyOf(command);
     }
 
     void start()

@@ -12,6 +12,7 @@ import io.lambdatrades.embedded.EmbeddedMetastoreDatabase;
 import io.lambdatrades.embedded.EmbeddedPostgresServer;
 import io.lambdatrades.ingest.IngestMetrics;
 import io.lambdatrades.ingest.IngestPipeline;
+import io.lambdatrades.serving.AdminToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -59,6 +61,7 @@ final class LambdaSystem
     private String metastoreJdbcUrl = "";
     private IngestLayer ingest;
     private ChildLayer speed;
+    private ChildLayer serving;
     private ProgressReporter progress;
     private boolean closing;
     private volatile RuntimeException failure;
@@ -143,6 +146,13 @@ final class LambdaSystem
             console.line(String.format("  %-10s Spark %s, trigger %d ms, checkpoint %s (a child JVM, log in %s)", "speed", config.speed().spark().master(),
                     config.speed().trigger().toMillis(), config.speed().checkpointDir(), config.dataDir().resolve("logs")));
         }
+        if (config.serving().enabled()) {
+            AdminToken.resolve(Optional.ofNullable(System.getenv(AdminToken.ENV)), config.dataDir());
+            serving = startChildLayer("serving", List.of("serve", "--port", Integer.toString(config.serving().port()), "--host", config.serving().host()));
+            console.line(String.format("  %-10s %s (a child JVM; admin token in %s unless %s is set)", "serving",
+                    config.serving().port() == 0 ? "dashboard on a free port (see lambda status)" : "dashboard http://" + config.serving().host() + ":" + config.serving().port() + "/",
+                    config.dataDir().resolve(AdminToken.FILE), AdminToken.ENV));
+        }
         console.line(String.format("  %-10s %s", "runtime", runtimeFile.path()));
         console.line(String.format("  %-10s %s", "logs", config.dataDir().resolve("logs").resolve("lambda.log")));
         console.line("Ctrl-C stops everything.");
@@ -155,6 +165,12 @@ final class LambdaSystem
 
     private ChildLayer startSpeedLayer()
     {
+        return startChildLayer("speed", List.of("speed"));
+    }
+
+    /** A layer in a JVM of its own, pointed at this system's Kafka and PostgreSQL. */
+    private ChildLayer startChildLayer(String name, List<String> command)
+    {
         Map<String, String> environment = new HashMap<>();
         environment.put(Setting.envName(Settings.KAFKA_BOOTSTRAP_SERVERS.key()), bootstrapServers);
         environment.put(Setting.envName(Settings.POSTGRES_JDBC_URL.key()), postgres.jdbcUrl());
@@ -162,10 +178,9 @@ final class LambdaSystem
         if (!postgres.password().isEmpty()) {
             environment.put(Setting.envName(Settings.POSTGRES_PASSWORD.key()), postgres.password());
         }
-        List<String> arguments = new ArrayList<>();
-        arguments.add("speed");
+        List<String> arguments = new ArrayList<>(command);
         arguments.addAll(childOptions);
-        ChildLayer layer = new ChildLayer("speed", arguments, environment, config.dataDir().resolve("logs").resolve("speed.out"));
+        ChildLayer layer = new ChildLayer(name, arguments, environment, config.dataDir().resolve("logs").resolve(name + ".out"));
         resources.push(layer);
         layer.start();
         return layer;
@@ -206,6 +221,9 @@ final class LambdaSystem
         layers.put("ingest", new RuntimeState.LayerState(stopped ? "stopped" : ingest.state(), pid, ingest.lastError()));
         if (speed != null) {
             layers.put("speed", new RuntimeState.LayerState(stopped ? "stopped" : speed.state(), speed.pid(), speed.lastError()));
+        }
+        if (serving != null) {
+            layers.put("serving", new RuntimeState.LayerState(stopped ? "stopped" : serving.state(), serving.pid(), serving.lastError()));
         }
         return layers;
     }

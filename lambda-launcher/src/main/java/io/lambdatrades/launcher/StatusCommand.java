@@ -66,6 +66,9 @@ final class StatusCommand
                         ingest.frames(), ingest.pings(), ingest.unknownMessages(), ingest.lastFrameAgeMs(), ingest.reconnects(), ingest.bufferedFrames());
             }
         }
+        if (status.servingUrl() != null) {
+            out.printf("  %-10s %s/  (API %s/api/v1)%n", "dashboard", status.servingUrl(), status.servingUrl());
+        }
         if (status.speed() != null) {
             out.printf("  %-10s %s%n", "speed", status.speed().describe());
         }

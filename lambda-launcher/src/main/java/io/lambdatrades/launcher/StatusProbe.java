@@ -80,9 +80,17 @@ final class StatusProbe
         if (upAlive && !speedHealthy) {
             problems.add("the speed layer is " + speedLayer.state() + (speedLayer.detail() == null ? "" : ": " + speedLayer.detail()));
         }
+        SystemStatus.Layer servingLayer = layers.get("serving");
+        boolean servingHealthy = "absent".equals(servingLayer.state()) || "running".equals(servingLayer.state());
+        if (upAlive && !servingHealthy) {
+            problems.add("the serving layer is " + servingLayer.state() + (servingLayer.detail() == null ? "" : ": " + servingLayer.detail()));
+        }
         SpeedMetrics speed = "running".equals(speedLayer.state()) ? speedMetrics().orElse(null) : null;
-        boolean healthy = "up".equals(kafka.state()) && "up".equals(postgres.service().state()) && ingestHealthy && speedHealthy;
-        return new SystemStatus(healthy, config.dataDir().toString(), kafka, postgres.service(), topics, postgres.batch(), layers, ingest, speed, problems);
+        String servingUrl = "running".equals(servingLayer.state())
+                ? new StateFile<>(config.dataDir(), ServingEndpoint.FILE, ServingEndpoint.class).read().map(ServingEndpoint::url).orElse(null)
+                : null;
+        boolean healthy = "up".equals(kafka.state()) && "up".equals(postgres.service().state()) && ingestHealthy && speedHealthy && servingHealthy;
+        return new SystemStatus(healthy, config.dataDir().toString(), kafka, postgres.service(), topics, postgres.batch(), layers, ingest, speed, servingUrl, problems);
     }
 
     /** What the speed layer published, when it is recent. */

@@ -10,7 +10,11 @@ import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
 
-/** One screen of health, as {@code lambda status} prints it and {@code --json} serialises it. */
+/**
+ * One screen of health, as {@code lambda status} prints it and {@code --json} serialises it.
+ *
+ * @param servingUrl where the dashboard and API answer, null when the serving layer does not run
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SystemStatus(
         boolean healthy,
@@ -22,6 +26,7 @@ public record SystemStatus(
         Map<String, Layer> layers,
         Ingest ingest,
         SpeedMetrics speed,
+        String servingUrl,
         List<String> problems)
 {
     public SystemStatus

@@ -1,10 +1,13 @@
 package io.lambdatrades.launcher;
 
+import io.lambdatrades.common.config.ConfigLoader.Origin;
 import io.lambdatrades.common.config.DataDirectory;
 import io.lambdatrades.common.config.LambdaConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "up", mixinStandardHelpOptions = true,
@@ -18,11 +21,16 @@ final class UpCommand
     @Mixin
     IngestOptions ingest;
 
+    @Mixin
+    ServingOptions serving;
+
     @Override
     public Integer call()
             throws InterruptedException
     {
-        LambdaConfig config = common.load(ingest.overrides());
+        Map<String, Origin> overrides = new HashMap<>(ingest.overrides());
+        overrides.putAll(serving.overrides());
+        LambdaConfig config = common.load(overrides);
         DataDirectory.prepare(config.dataDir());
         Logging.configure(config.dataDir().resolve("logs"), common.verbose);
         Console console = new Console(System.out, System.console() != null);

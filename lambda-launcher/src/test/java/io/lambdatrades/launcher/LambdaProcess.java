@@ -38,6 +38,8 @@ final class LambdaProcess
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(key -> key.startsWith("LAMBDA_") || key.equals("FINNHUB_TOKEN"));
         builder.environment().put("LAMBDA_JAVA_OPTS", "-Xmx768m");
+        // Tests run side by side: the dashboard on a free port (published in run/serving.json), never 8080.
+        builder.environment().put("LAMBDA_SERVING_PORT", "0");
         builder.environment().putAll(environment);
         try {
             return new LambdaProcess(builder.start());

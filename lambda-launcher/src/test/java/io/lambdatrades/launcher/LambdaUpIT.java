@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +43,7 @@ class LambdaUpIT
             assertThat(status.at("/batch/cutoff").asText()).isEqualTo("1970-01-01T00:00:00Z");
             assertThat(status.at("/layers/ingest/state").asText()).isEqualTo("running");
             assertThat(status.at("/layers/ingest/pid").asLong()).isEqualTo(up.pid());
+            assertDashboardServesTheLiveMarket(status);
             long postgresPid = Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(0).trim());
             assertThat(ProcessHandle.of(postgresPid).map(ProcessHandle::isAlive)).contains(true);
 
@@ -97,6 +102,24 @@ class LambdaUpIT
             assertThat(up.waitFor(Duration.ofMinutes(2))).isZero();
             assertThat(up.stderr()).doesNotContain("ERROR");
         }
+    }
+
+    /** The serving layer runs in a JVM of its own and answers with the page and the merged symbols. */
+    private static void assertDashboardServesTheLiveMarket(JsonNode status)
+            throws Exception
+    {
+        assertThat(status.at("/layers/serving/state").asText()).isEqualTo("running");
+        assertThat(status.at("/layers/serving/pid").asLong()).isPositive();
+        String url = status.at("/servingUrl").asText();
+        assertThat(url).startsWith("http://127.0.0.1:");
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(url + "/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<title>lambda-trades</title>");
+        await("the merged symbol list").atMost(Duration.ofMinutes(2)).until(() -> {
+            HttpResponse<String> symbols = http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/symbols")).build(), HttpResponse.BodyHandlers.ofString());
+            return symbols.statusCode() == 200 && JSON.readTree(symbols.body()).at("/symbols").size() == 14;
+        });
     }
 
     private JsonNode awaitHealthyAndLive()

@@ -1,6 +1,7 @@
 package io.lambdatrades.speed;
 
 import io.lambdatrades.common.PostgresConnection;
+import io.lambdatrades.common.SpeedCommitNotification;
 import io.lambdatrades.common.Trade;
 
 import org.postgresql.PGConnection;
@@ -94,6 +95,9 @@ public final class SpeedSink
                 trades = m.trades + EXCLUDED.trades,
                 notional = m.notional + EXCLUDED.notional""";
 
+    // The serving layer LISTENs: a notification is sent at the commit, so it always means committed rows.
+    private static final String NOTIFY = "SELECT pg_notify('" + SpeedCommitNotification.CHANNEL + "', ?)";
+
     private final PostgresConnection postgres;
     private final String queryName;
     private Connection connection;
@@ -128,6 +132,7 @@ public final class SpeedSink
             recomputeChanges(connection, trades, contexts);
             mergeMinutes(connection, MinuteAggregate.of(trades));
             advanceOffsets(connection, trades);
+            notifyCommit(connection, trades);
             stampCommit(connection, batchId);
             connection.commit();
             return true;
@@ -204,6 +209,16 @@ public final class SpeedSink
                 statement.addBatch();
             }
             statement.executeBatch();
+        }
+    }
+
+    private static void notifyCommit(Connection connection, List<KafkaTrade> trades)
+            throws SQLException
+    {
+        try (PreparedStatement statement = connection.prepareStatement(NOTIFY)) {
+            statement.setString(1, SpeedCommitNotification.of(trades.stream()
+                    .map(trade -> new SpeedCommitNotification.Written(trade.partition(), trade.offset())).toList()).toPayload());
+            statement.execute();
         }
     }
 

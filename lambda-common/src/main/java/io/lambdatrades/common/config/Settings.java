@@ -106,6 +106,17 @@ public final class Settings
     public static final Setting<Duration> BATCH_PERIOD = Setting.of("batch.period", "1d",
             "Batch period: the cutoff is aligned to it (1d, 6h, 1h, 15m)", batchPeriod());
 
+    public static final Setting<String> SERVING_HOST = Setting.of("serving.host", "127.0.0.1",
+            "Address the HTTP API and dashboard bind to (0.0.0.0 for every interface)", nonEmptyString());
+    public static final Setting<Integer> SERVING_PORT = Setting.of("serving.port", "8080",
+            "Port of the HTTP API and dashboard; 0 picks a free port", port());
+    public static final Setting<Boolean> SERVING_ENABLED = Setting.of("serving.enabled", "true",
+            "Whether lambda up runs the serving layer (a child JVM it restarts when it dies)", bool());
+    public static final Setting<Integer> SERVING_STREAM_BUFFER = Setting.of("serving.stream.buffer", "256",
+            "Live events a slow stream client may fall behind by before it is dropped", intAtLeast(1));
+    public static final Setting<String> SERVING_READER_PASSWORD = Setting.secret("serving.reader.password",
+            "Password of the read-only role lambda_reader for BI tools; empty leaves the role unable to log in", string());
+
     public static final Setting<Long> SIMULATE_SEED = Setting.of("simulate.seed", "42",
             "Seed of the simulated market: one seed, one market", anyLong());
 
@@ -118,6 +129,7 @@ public final class Settings
             REPLAY_FILE, REPLAY_SPEED,
             SPARK_MASTER, SPARK_PROPERTIES_FILE, SPEED_TRIGGER_MS, SPEED_MAX_BATCH_TRADES, SPEED_CHECKPOINT_DIR, SPEED_ENABLED,
             METASTORE_URI, METASTORE_PORT, WAREHOUSE_DIR, VIEWS_DIR, BATCH_PERIOD,
+            SERVING_HOST, SERVING_PORT, SERVING_ENABLED, SERVING_STREAM_BUFFER, SERVING_READER_PASSWORD,
             SIMULATE_SEED);
 
     /** Variables with the LAMBDA_ prefix that are not settings and so are not refused as unknown. */

@@ -1,0 +1,126 @@
+-- The serving layer's merge (SPEC 3), the one implementation of the combine rule: every bucket is
+-- the batch rows (trades before the cutoff) combined with the speed layer's minute aggregates at or
+-- after the cutoff, rolled up to the bucket. The batch period is a whole number of minutes, so a
+-- speed minute lies wholly on one side of the cutoff; speed minutes before it (late trades, counted
+-- by status) wait for the next batch run. Each view reads the cutoff and both sides in one statement,
+-- so one snapshot: a publish (one transaction) is seen whole or not at all.
+-- Buckets are UTC whatever the session's time zone (BI tools set their own).
+
+CREATE FUNCTION merged_source(parts text[]) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN 'batch' = ALL (parts) THEN 'batch' WHEN 'speed' = ALL (parts) THEN 'speed' ELSE 'merged' END
+$$;
+
+CREATE VIEW serving_minute AS
+SELECT symbol, bucket,
+       (array_agg(open ORDER BY first_ts, first_partition, first_offset))[1] AS open,
+       max(high) AS high,
+       min(low) AS low,
+       (array_agg(close ORDER BY last_ts DESC, last_partition DESC, last_offset DESC))[1] AS close,
+       sum(volume) AS volume,
+       sum(trades)::bigint AS trades,
+       sum(notional) AS notional,
+       CASE WHEN sum(volume) = 0 THEN NULL ELSE sum(notional) / sum(volume) END AS vwap,
+       min(first_ts) AS first_ts,
+       max(last_ts) AS last_ts,
+       lambda.merged_source(array_agg(part)) AS source
+FROM (
+    SELECT symbol, bucket, open, high, low, close, volume, trades, notional,
+           first_ts, first_partition, first_offset, last_ts, last_partition, last_offset, 'batch' AS part
+    FROM lambda.batch_minute
+    UNION ALL
+    SELECT symbol, bucket, open, high, low, close, volume, trades, notional,
+           first_ts, first_partition, first_offset, last_ts, last_partition, last_offset, 'speed' AS part
+    FROM lambda.speed_minute
+    WHERE bucket >= (SELECT cutoff_ts FROM lambda.cutoff)
+) parts
+GROUP BY symbol, bucket;
+
+CREATE VIEW serving_hourly AS
+SELECT symbol, bucket,
+       (array_agg(open ORDER BY first_ts, first_partition, first_offset))[1] AS open,
+       max(high) AS high,
+       min(low) AS low,
+       (array_agg(close ORDER BY last_ts DESC, last_partition DESC, last_offset DESC))[1] AS close,
+       sum(volume) AS volume,
+       sum(trades)::bigint AS trades,
+       sum(notional) AS notional,
+       CASE WHEN sum(volume) = 0 THEN NULL ELSE sum(notional) / sum(volume) END AS vwap,
+       min(first_ts) AS first_ts,
+       max(last_ts) AS last_ts,
+       lambda.merged_source(array_agg(DISTINCT part)) AS source
+FROM (
+    SELECT symbol, bucket, open, high, low, close, volume, trades, notional,
+           first_ts, first_partition, first_offset, last_ts, last_partition, last_offset, 'batch' AS part
+    FROM lambda.batch_hourly
+    UNION ALL
+    SELECT symbol, date_trunc('hour', bucket, 'UTC'), open, high, low, close, volume, trades, notional,
+           first_ts, first_partition, first_offset, last_ts, last_partition, last_offset, 'speed' AS part
+    FROM lambda.speed_minute
+    WHERE bucket >= (SELECT cutoff_ts FROM lambda.cutoff)
+) parts
+GROUP BY symbol, bucket;
+
+CREATE VIEW serving_daily AS
+SELECT symbol, bucket, (bucket AT TIME ZONE 'UTC')::date AS date,
+       (array_agg(open ORDER BY first_ts, first_partition, first_offset))[1] AS open,
+       max(high) AS high,
+       min(low) AS low,
+       (array_agg(close ORDER BY last_ts DESC, last_partition DESC, last_offset DESC))[1] AS close,
+       sum(volume) AS volume,
+       sum(trades)::bigint AS trades,
+       sum(notional) AS notional,
+       CASE WHEN sum(volume) = 0 THEN NULL ELSE sum(notional) / sum(volume) END AS vwap,
+       min(first_ts) AS first_ts,
+       max(last_ts) AS last_ts,
+       lambda.merged_source(array_agg(DISTINCT part)) AS source
+FROM (
+    SELECT symbol, bucket, open, high, low, close, volume, trades, notional,
+           first_ts, first_partition, first_offset, last_ts, last_partition, last_offset, 'batch' AS part
+    FROM lambda.batch_daily
+    UNION ALL
+    SELECT symbol, date_trunc('day', bucket, 'UTC'), open, high, low, close, volume, trades, notional,
+           first_ts, first_partition, first_offset, last_ts, last_partition, last_offset, 'speed' AS part
+    FROM lambda.speed_minute
+    WHERE bucket >= (SELECT cutoff_ts FROM lambda.cutoff)
+) parts
+GROUP BY symbol, bucket;
+
+-- Per symbol: its last day in the merged daily view against the day before it (the previous close).
+CREATE VIEW serving_latest AS
+SELECT d.symbol,
+       d.close AS price,
+       d.close - p.close AS change,
+       CASE WHEN p.close IS NULL THEN NULL ELSE 100 * (d.close - p.close) / p.close END AS pct_change,
+       p.close AS previous_close,
+       d.date,
+       d.open AS day_open,
+       d.high AS day_high,
+       d.low AS day_low,
+       d.volume AS day_volume,
+       d.trades AS day_trades,
+       d.vwap AS day_vwap,
+       d.last_ts AS last_trade_ts,
+       d.source
+FROM (SELECT symbol FROM lambda.batch_daily UNION SELECT symbol FROM lambda.speed_minute) s
+CROSS JOIN LATERAL (
+    SELECT * FROM lambda.serving_daily v WHERE v.symbol = s.symbol ORDER BY v.bucket DESC LIMIT 1) d
+LEFT JOIN LATERAL (
+    SELECT v.close FROM lambda.serving_daily v WHERE v.symbol = s.symbol AND v.bucket < d.bucket ORDER BY v.bucket DESC LIMIT 1) p ON true;
+
+COMMENT ON VIEW serving_latest IS 'Last price per symbol, with change and % change against the previous day''s close';
+COMMENT ON VIEW serving_daily IS 'Merged daily aggregates: batch before the cutoff, speed at or after it (source batch, speed or merged)';
+COMMENT ON VIEW serving_hourly IS 'Merged hourly aggregates: batch before the cutoff, speed at or after it (source batch, speed or merged)';
+COMMENT ON VIEW serving_minute IS 'Merged minute aggregates: batch before the cutoff, speed at or after it (source batch or speed)';
+
+-- A role for BI tools: SELECT on the serving views only. It cannot log in until the serving layer
+-- sets its password from configuration (serving.reader.password).
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'lambda_reader') THEN
+        CREATE ROLE lambda_reader NOLOGIN;
+    END IF;
+END
+$$;
+GRANT USAGE ON SCHEMA lambda TO lambda_reader;
+GRANT SELECT ON lambda.serving_minute, lambda.serving_hourly, lambda.serving_daily, lambda.serving_latest TO lambda_reader;
+GRANT EXECUTE ON FUNCTION lambda.merged_source(text[]) TO lambda_reader;

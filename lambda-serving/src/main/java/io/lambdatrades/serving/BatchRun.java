@@ -1,0 +1,34 @@
+package io.lambdatrades.serving;
+
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/** A run of the batch pipeline as {@code batch_runs} and {@code batch_task_runs} hold it; times may be null. */
+public record BatchRun(
+        long runId,
+        String periodStart,
+        String periodEnd,
+        String trigger,
+        String state,
+        String queuedAt,
+        String startedAt,
+        String endedAt,
+        Long durationMs,
+        int attempts,
+        String error,
+        List<Task> tasks)
+{
+    public BatchRun
+    {
+        requireNonNull(state, "state is null");
+        tasks = List.copyOf(requireNonNull(tasks, "tasks is null"));
+    }
+
+    public record Task(String task, String state, String startedAt, String endedAt, Long durationMs, int attempts, String error) {}
+
+    BatchRun withTasks(List<Task> runTasks)
+    {
+        return new BatchRun(runId, periodStart, periodEnd, trigger, state, queuedAt, startedAt, endedAt, durationMs, attempts, error, runTasks);
+    }
+}

@@ -1,0 +1,85 @@
+package io.lambdatrades.serving;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The serving layer's metrics in Prometheus' format: requests per route and status with their latency,
+ * stream clients, and the figures of {@code lambda status} (ingest rate, speed delay and lag, late
+ * trades, topic sizes, each layer's state) from a status snapshot taken at most every few seconds.
+ */
+final class ServingMetrics
+{
+    private static final List<String> LAYERS = List.of("ingest", "speed", "scheduler", "serving");
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    ServingMetrics(LiveStream stream, Supplier<JsonNode> status)
+    {
+        requireNonNull(stream, "stream is null");
+        requireNonNull(status, "status is null");
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        Gauge.builder("lambda_stream_clients", stream, LiveStream::clients).description("Connected live-stream (SSE) clients").register(registry);
+        Gauge.builder("lambda_stream_dropped_clients", stream, LiveStream::droppedClients).description("Stream clients dropped for falling behind").register(registry);
+        Gauge.builder("lambda_stream_commits", stream, LiveStream::eventsSent).description("Speed-layer commits pushed to stream clients").register(registry);
+        statusGauge(status, "lambda_ingest_trades_per_second", "Trades per second the ingester hands to Kafka", "ingest", "tradesPerSecond");
+        statusGauge(status, "lambda_ingest_trades", "Trades the ingester handed to Kafka since up started", "ingest", "trades");
+        statusGauge(status, "lambda_ingest_dead_letters", "Feed input sent to the dead-letter topic", "ingest", "deadLetters");
+        statusGauge(status, "lambda_speed_delay_ms", "Now minus the newest trade time the speed layer wrote", "speed", "delayMs");
+        statusGauge(status, "lambda_speed_lag_records", "Records in Kafka the speed layer has not read", "speed", "lag");
+        statusGauge(status, "lambda_speed_processed_per_second", "Trades per second the speed layer processed", "speed", "processedRowsPerSecond");
+        statusGauge(status, "lambda_batch_late_trades", "Trades for closed periods waiting for the next batch run", "batch", "lateTrades");
+        statusGauge(status, "lambda_topic_trades_records", "Records in the trades topic", "topics", "trades", "records");
+        statusGauge(status, "lambda_topic_dlq_records", "Records in the dead-letter topic", "topics", "trades.dlq", "records");
+        Gauge.builder("lambda_healthy", () -> node(status).path("healthy").asBoolean(false) ? 1 : 0).description("1 when lambda status is healthy").register(registry);
+        for (String layer : LAYERS) {
+            Gauge.builder("lambda_layer_up", () -> "running".equals(node(status).path("layers").path(layer).path("state").asText()) ? 1 : 0)
+                    .tag("layer", layer).description("1 while the layer runs").register(registry);
+        }
+    }
+
+    private void statusGauge(Supplier<JsonNode> status, String name, String description, String... path)
+    {
+        Gauge.builder(name, () -> {
+            JsonNode node = node(status);
+            for (String field : path) {
+                node = node.path(field);
+            }
+            return node.isNumber() ? node.asDouble() : Double.NaN;
+        }).description(description).register(registry);
+    }
+
+    private static JsonNode node(Supplier<JsonNode> status)
+    {
+        JsonNode value = status.get();
+        return value == null ? MissingNode.getInstance() : value;
+    }
+
+    void recordRequest(String method, String route, int status, float millis)
+    {
+        Timer.builder("lambda_http_requests")
+                .description("HTTP requests by route and status")
+                .tags("method", method, "route", route, "status", Integer.toString(status))
+                .publishPercentiles(0.5, 0.99)
+                .register(registry)
+                .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
+    }
+
+    String scrape()
+    {
+        return registry.scrape();
+    }
+}

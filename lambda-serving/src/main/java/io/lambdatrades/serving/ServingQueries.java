@@ -1,0 +1,299 @@
+package io.lambdatrades.serving;
+
+import io.lambdatrades.common.SpeedCommitNotification;
+
+import javax.sql.DataSource;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Every read of the serving layer, over the merged views of schema {@code lambda}: the SQL there is
+ * the one implementation of the combine rule, this class only selects from it.
+ */
+public final class ServingQueries
+{
+    private static final String SYMBOLS = """
+            SELECT symbol, price, change, pct_change, previous_close, date, day_open, day_high, day_low, day_volume, day_trades, day_vwap,
+                   last_trade_ts
+            FROM lambda.serving_latest ORDER BY symbol""";
+    // The hourly closes of each symbol's last day: the list's sparklines, one query for all symbols.
+    private static final String SPARKLINES = """
+            SELECT h.symbol, h.close
+            FROM lambda.serving_latest l
+            JOIN lambda.serving_hourly h ON h.symbol = l.symbol AND h.bucket > l.last_trade_ts - interval '24 hours'
+            ORDER BY h.symbol, h.bucket""";
+    private static final String SYMBOL_EXISTS = """
+            SELECT EXISTS (SELECT 1 FROM lambda.batch_daily WHERE symbol = ?) OR EXISTS (SELECT 1 FROM lambda.speed_minute WHERE symbol = ?)
+                   OR EXISTS (SELECT 1 FROM lambda.speed_trades WHERE symbol = ?)""";
+    private static final String AGGREGATES = """
+            SELECT symbol, bucket, open, high, low, close, volume, trades, notional, vwap, source
+            FROM lambda.%s WHERE symbol = ? AND bucket >= ? AND bucket < ? ORDER BY bucket""";
+    private static final String TRADE_COLUMNS = "t.symbol, t.price, t.volume, t.ts, t.conditions, t.price_change, t.pct_change, t.kafka_partition, t.kafka_offset";
+    private static final String LATEST_TRADES = "SELECT " + TRADE_COLUMNS + """
+             FROM lambda.speed_trades t WHERE t.symbol = ?
+            ORDER BY t.ts DESC, t.kafka_partition DESC, t.kafka_offset DESC LIMIT ?""";
+    private static final String COMMITTED_TRADES = "SELECT " + TRADE_COLUMNS + """
+             FROM unnest(?::int[], ?::bigint[], ?::bigint[]) AS r (kafka_partition, first_offset, last_offset)
+            JOIN lambda.speed_trades t ON t.kafka_partition = r.kafka_partition AND t.kafka_offset BETWEEN r.first_offset AND r.last_offset
+            ORDER BY t.ts, t.kafka_partition, t.kafka_offset""";
+    private static final String TRADES_AFTER = "SELECT " + TRADE_COLUMNS + """
+             FROM unnest(?::int[], ?::bigint[]) AS r (kafka_partition, next_offset)
+            JOIN lambda.speed_trades t ON t.kafka_partition = r.kafka_partition AND t.kafka_offset >= r.next_offset
+            ORDER BY t.kafka_partition, t.kafka_offset LIMIT ?""";
+    private static final String MINUTES = """
+            SELECT m.symbol, m.bucket, m.open, m.high, m.low, m.close, m.volume, m.trades, m.notional, m.vwap, m.source
+            FROM unnest(?::text[], ?::timestamptz[]) AS k (symbol, bucket)
+            CROSS JOIN LATERAL (SELECT * FROM lambda.serving_minute v WHERE v.symbol = k.symbol AND v.bucket = k.bucket) m
+            ORDER BY m.symbol, m.bucket""";
+    private static final String FRESHNESS = """
+            SELECT c.cutoff_ts, c.period,
+                   (SELECT max(last_ts) FROM lambda.speed_minute),
+                   (SELECT committed_at FROM lambda.speed_batches ORDER BY query_name DESC, batch_id DESC LIMIT 1),
+                   (SELECT coalesce(sum(trades), 0) FROM lambda.speed_minute WHERE bucket < c.cutoff_ts)
+            FROM lambda.cutoff c""";
+    private static final String RUNS = """
+            SELECT run_id, period_start, period_end, trigger, state, queued_at, started_at, ended_at, attempts, error
+            FROM lambda.batch_runs ORDER BY run_id DESC LIMIT ?""";
+    private static final String TASKS = """
+            SELECT run_id, task, state, started_at, ended_at, attempts, error
+            FROM lambda.batch_task_runs WHERE run_id = ANY (?) ORDER BY run_id,
+                CASE task WHEN 'absorb' THEN 1 WHEN 'views' THEN 2 WHEN 'publish' THEN 3 ELSE 4 END, task""";
+
+    private final DataSource dataSource;
+
+    public ServingQueries(DataSource dataSource)
+    {
+        this.dataSource = requireNonNull(dataSource, "dataSource is null");
+    }
+
+    public List<SymbolSummary> symbols()
+            throws SQLException
+    {
+        try (Connection connection = dataSource.getConnection()) {
+            Map<String, SymbolSummary> symbols = new LinkedHashMap<>();
+            try (PreparedStatement statement = connection.prepareStatement(SYMBOLS); ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    OffsetDateTime lastTrade = rows.getObject(13, OffsetDateTime.class);
+                    symbols.put(rows.getString(1), new SymbolSummary(rows.getString(1), rows.getDouble(2), nullableDouble(rows, 3), nullableDouble(rows, 4),
+                            nullableDouble(rows, 5), rows.getString(6), rows.getDouble(7), rows.getDouble(8), rows.getDouble(9), rows.getDouble(10),
+                            rows.getLong(11), nullableDouble(rows, 12), iso(lastTrade), lastTrade.toInstant().toEpochMilli(), List.of()));
+                }
+            }
+            Map<String, List<Double>> sparklines = new LinkedHashMap<>();
+            try (PreparedStatement statement = connection.prepareStatement(SPARKLINES); ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    sparklines.computeIfAbsent(rows.getString(1), symbol -> new ArrayList<>()).add(rows.getDouble(2));
+                }
+            }
+            return symbols.values().stream()
+                    .map(summary -> summary.withSparkline(sparklines.getOrDefault(summary.symbol(), List.of())))
+                    .toList();
+        }
+    }
+
+    public boolean symbolExists(String symbol)
+            throws SQLException
+    {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(SYMBOL_EXISTS)) {
+            statement.setString(1, symbol);
+            statement.setString(2, symbol);
+            statement.setString(3, symbol);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getBoolean(1);
+            }
+        }
+    }
+
+    /** Buckets starting in [from, to), in bucket order. */
+    public List<AggregateRow> aggregates(Interval interval, String symbol, Instant from, Instant to)
+            throws SQLException
+    {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(AGGREGATES.formatted(interval.view()))) {
+            statement.setString(1, symbol);
+            statement.setObject(2, time(from));
+            statement.setObject(3, time(to));
+            return aggregateRows(statement, interval == Interval.DAY);
+        }
+    }
+
+    public List<EnrichedTrade> latestTrades(String symbol, int limit)
+            throws SQLException
+    {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(LATEST_TRADES)) {
+            statement.setString(1, symbol);
+            statement.setInt(2, limit);
+            return trades(statement);
+        }
+    }
+
+    /** The trades a speed commit inserted, in trade order. */
+    public List<EnrichedTrade> committedTrades(SpeedCommitNotification commit)
+            throws SQLException
+    {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(COMMITTED_TRADES)) {
+            List<SpeedCommitNotification.Range> ranges = commit.ranges();
+            statement.setArray(1, connection.createArrayOf("int4", ranges.stream().map(SpeedCommitNotification.Range::partition).toArray()));
+            statement.setArray(2, connection.createArrayOf("int8", ranges.stream().map(SpeedCommitNotification.Range::first).toArray()));
+            statement.setArray(3, connection.createArrayOf("int8", ranges.stream().map(SpeedCommitNotification.Range::last).toArray()));
+            return trades(statement);
+        }
+    }
+
+    /**
+     * Trades the speed layer holds at or after the given next offset of each partition (a stream client
+     * resuming), in partition and offset order, at most {@code limit}.
+     */
+    public List<EnrichedTrade> tradesAfter(Map<Integer, Long> nextOffsets, int limit)
+            throws SQLException
+    {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(TRADES_AFTER)) {
+            statement.setArray(1, connection.createArrayOf("int4", nextOffsets.keySet().toArray()));
+            statement.setArray(2, connection.createArrayOf("int8", nextOffsets.values().toArray()));
+            statement.setInt(3, limit);
+            return trades(statement);
+        }
+    }
+
+    /** The merged minute candles of these (symbol, minute) pairs. */
+    public List<AggregateRow> minutes(List<String> symbols, List<Instant> buckets)
+            throws SQLException
+    {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(MINUTES)) {
+            statement.setArray(1, connection.createArrayOf("text", symbols.toArray()));
+            statement.setArray(2, connection.createArrayOf("timestamptz", buckets.stream().map(ServingQueries::time).toArray()));
+            return aggregateRows(statement, false);
+        }
+    }
+
+    public Freshness freshness()
+            throws SQLException
+    {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(FRESHNESS);
+                ResultSet rows = statement.executeQuery()) {
+            if (!rows.next()) {
+                return new Freshness(null, null, null, null, null, null, null, 0);
+            }
+            OffsetDateTime cutoff = rows.getObject(1, OffsetDateTime.class);
+            OffsetDateTime lastTrade = rows.getObject(3, OffsetDateTime.class);
+            OffsetDateTime lastCommit = rows.getObject(4, OffsetDateTime.class);
+            Long lastTradeMs = lastTrade == null ? null : lastTrade.toInstant().toEpochMilli();
+            Long delay = lastTradeMs == null || lastCommit == null ? null : Math.max(0, System.currentTimeMillis() - lastTradeMs);
+            return new Freshness(iso(cutoff), cutoff.toInstant().toEpochMilli(), rows.getString(2), lastTrade == null ? null : iso(lastTrade), lastTradeMs,
+                    lastCommit == null ? null : iso(lastCommit), delay, rows.getLong(5));
+        }
+    }
+
+    public List<BatchRun> batchRuns(int limit)
+            throws SQLException
+    {
+        try (Connection connection = dataSource.getConnection()) {
+            Map<Long, BatchRun> runs = new LinkedHashMap<>();
+            try (PreparedStatement statement = connection.prepareStatement(RUNS)) {
+                statement.setInt(1, limit);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        OffsetDateTime started = rows.getObject(7, OffsetDateTime.class);
+                        OffsetDateTime ended = rows.getObject(8, OffsetDateTime.class);
+                        runs.put(rows.getLong(1), new BatchRun(rows.getLong(1), iso(rows.getObject(2, OffsetDateTime.class)), iso(rows.getObject(3, OffsetDateTime.class)),
+                                rows.getString(4), rows.getString(5), iso(rows.getObject(6, OffsetDateTime.class)), iso(started), iso(ended),
+                                duration(started, ended), rows.getInt(9), rows.getString(10), List.of()));
+                    }
+                }
+            }
+            Map<Long, List<BatchRun.Task>> tasks = new LinkedHashMap<>();
+            try (PreparedStatement statement = connection.prepareStatement(TASKS)) {
+                Array ids = connection.createArrayOf("int8", runs.keySet().toArray());
+                statement.setArray(1, ids);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        OffsetDateTime started = rows.getObject(4, OffsetDateTime.class);
+                        OffsetDateTime ended = rows.getObject(5, OffsetDateTime.class);
+                        tasks.computeIfAbsent(rows.getLong(1), id -> new ArrayList<>()).add(new BatchRun.Task(rows.getString(2), rows.getString(3),
+                                iso(started), iso(ended), duration(started, ended), rows.getInt(6), rows.getString(7)));
+                    }
+                }
+            }
+            return runs.values().stream().map(run -> run.withTasks(tasks.getOrDefault(run.runId(), List.of()))).toList();
+        }
+    }
+
+    /** Whether PostgreSQL answers, within the pool's connection timeout. */
+    public boolean ready()
+    {
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.isValid(2);
+        }
+        catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static List<AggregateRow> aggregateRows(PreparedStatement statement, boolean daily)
+            throws SQLException
+    {
+        List<AggregateRow> result = new ArrayList<>();
+        try (ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                Instant bucket = rows.getObject(2, OffsetDateTime.class).toInstant();
+                result.add(new AggregateRow(rows.getString(1), bucket.toString(), bucket.toEpochMilli(), daily ? bucket.toString().substring(0, 10) : null,
+                        rows.getDouble(3), rows.getDouble(4), rows.getDouble(5), rows.getDouble(6), rows.getDouble(7), rows.getLong(8), rows.getDouble(9),
+                        nullableDouble(rows, 10), rows.getString(11)));
+            }
+        }
+        return result;
+    }
+
+    private static List<EnrichedTrade> trades(PreparedStatement statement)
+            throws SQLException
+    {
+        List<EnrichedTrade> result = new ArrayList<>();
+        try (ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                Instant ts = rows.getObject(4, OffsetDateTime.class).toInstant();
+                Array conditions = rows.getArray(5);
+                result.add(new EnrichedTrade(rows.getString(1), rows.getDouble(2), rows.getDouble(3), ts.toString(), ts.toEpochMilli(),
+                        conditions == null ? List.of() : Arrays.asList((String[]) conditions.getArray()), nullableDouble(rows, 6), nullableDouble(rows, 7),
+                        rows.getInt(8), rows.getLong(9)));
+            }
+        }
+        return result;
+    }
+
+    private static Double nullableDouble(ResultSet rows, int column)
+            throws SQLException
+    {
+        double value = rows.getDouble(column);
+        return rows.wasNull() ? null : value;
+    }
+
+    private static Long duration(OffsetDateTime started, OffsetDateTime ended)
+    {
+        return started == null || ended == null ? null : ended.toInstant().toEpochMilli() - started.toInstant().toEpochMilli();
+    }
+
+    private static String iso(OffsetDateTime time)
+    {
+        return Optional.ofNullable(time).map(value -> value.toInstant().toString()).orElse(null);
+    }
+
+    static OffsetDateTime time(Instant instant)
+    {
+        return OffsetDateTime.ofInstant(instant, java.time.ZoneOffset.UTC);
+    }
+}
