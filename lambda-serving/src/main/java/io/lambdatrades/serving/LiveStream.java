@@ -43,7 +43,7 @@ public final class LiveStream
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int WRITER_THREADS = 8;
     private static final long STUCK_AFTER_MS = 10_000;
-    private static final long KEEPALIVE_SECONDS = 15;
+    private static final long KEEPALIVE_SECONDS = 5;
     static final int BACKLOG_LIMIT = 10_000;
 
     private final ServingQueries queries;

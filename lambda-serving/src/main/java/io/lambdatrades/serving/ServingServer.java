@@ -10,7 +10,7 @@ import io.javalin.http.staticfiles.Location;
 import io.javalin.router.Endpoint;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.config.ServingConfig;
-import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +20,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
@@ -59,6 +59,8 @@ public final class ServingServer
             javalin.jetty.port = config.port();
             javalin.staticFiles.add("/io/lambdatrades/serving/public", Location.CLASSPATH);
             javalin.staticFiles.enableWebjars();
+            // The stream is a servlet of its own (an exact path, ahead of Javalin's "/*"): see StreamServlet.
+            javalin.jetty.modifyServletContextHandler(context -> context.addServlet(new ServletHolder(new StreamServlet(stream)), StreamServlet.PATH));
             javalin.requestLogger.http((ctx, millis) -> {
                 Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
                 metrics.recordRequest(ctx.method().name(), endpoint == null ? "unmatched" : endpoint.path, ctx.statusCode(), millis);
@@ -70,7 +72,6 @@ public final class ServingServer
             javalin.routes.get("/api/v1/symbols/{symbol}/candles", api::candles);
             javalin.routes.get("/api/v1/symbols/{symbol}/trades", api::trades);
             javalin.routes.get("/api/v1/status", api::status);
-            javalin.routes.get("/api/v1/stream", this::stream);
             javalin.routes.get("/api/v1/batch/runs", api::batchRuns);
             javalin.routes.post("/api/v1/batch/runs", api::triggerBatchRun);
             javalin.routes.get("/api/openapi.json", ctx -> ServingApi.json(ctx, openApi));
@@ -83,7 +84,7 @@ public final class ServingServer
                 error(ctx, 503, "PostgreSQL does not answer", e.getMessage());
             });
             javalin.routes.exception(Exception.class, (e, ctx) -> {
-                log.warn("{} {} failed: {}", ctx.method(), ctx.path(), e.toString());
+                log.warn("{} {} failed: {}", ctx.method(), ctx.endpoints().lastHttpEndpoint() == null ? "" : ctx.endpoints().lastHttpEndpoint().path, e.toString());
                 error(ctx, 500, "internal error", e.getClass().getSimpleName() + ": " + e.getMessage());
             });
             javalin.routes.error(404, ctx -> {
@@ -117,14 +118,15 @@ public final class ServingServer
         return app.port();
     }
 
-    /** Method and path of every route, as Javalin matches them. */
+    /** Method and path of every route: Javalin's, and the stream's servlet. */
     public List<String> routes()
     {
-        return app.unsafe.internalRouter.allHttpHandlers().stream()
-                .map(parsed -> parsed.endpoint)
-                .filter(endpoint -> endpoint.method == HandlerType.GET || endpoint.method == HandlerType.POST)
-                .map(endpoint -> endpoint.method.name() + " " + endpoint.path)
-                .toList();
+        return Stream.concat(
+                app.unsafe.internalRouter.allHttpHandlers().stream()
+                        .map(parsed -> parsed.endpoint)
+                        .filter(endpoint -> endpoint.method == HandlerType.GET || endpoint.method == HandlerType.POST)
+                        .map(endpoint -> endpoint.method.name() + " " + endpoint.path),
+                Stream.of("GET " + StreamServlet.PATH)).toList();
     }
 
     public int streamClients()
@@ -135,34 +137,6 @@ public final class ServingServer
     public boolean listening()
     {
         return listener.listening();
-    }
-
-    private void stream(Context ctx)
-    {
-        String lastEventId = ctx.header("Last-Event-ID");
-        if (lastEventId == null) {
-            lastEventId = ctx.queryParam("lastEventId");
-        }
-        // Checked before the response starts, so that bad input is still a 400.
-        if (lastEventId != null && !lastEventId.isBlank()) {
-            LiveStream.parseEventId(lastEventId);
-        }
-        var symbols = RequestParameters.symbols(ctx.queryParam("symbols"));
-        ctx.status(200);
-        ctx.contentType("text/event-stream; charset=utf-8");
-        ctx.header("Cache-Control", "no-cache");
-        ctx.header("X-Accel-Buffering", "no");
-        try {
-            ctx.res().flushBuffer();
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            ctx.future(() -> done);
-            var request = ServletContextRequest.getServletContextRequest(ctx.req());
-            Runnable closeConnection = () -> request.getConnectionMetaData().getConnection().getEndPoint().close();
-            stream.connect(ctx.res().getOutputStream(), closeConnection, done, lastEventId, symbols);
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException("cannot open the stream: " + e.getMessage(), e);
-        }
     }
 
     private static void error(Context ctx, int status, String error, String detail)
