@@ -198,4 +198,36 @@ class CommandErrorsIT
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.stderr()).isEqualTo("lambda: Kafka at 127.0.0.1:1: cannot create topic 'trades': no answer within 30 s");
     }
+
+    @Test
+    void theServingLayerWithNothingToServeIsOneLine()
+    {
+        LambdaProcess.Result result = LambdaProcess.run(Map.of(), "serve", "--data-dir", dir.toString());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).isEqualTo("lambda: configuration: postgres.jdbc.url: not set, and no 'lambda up' is running on " + dir.toAbsolutePath().normalize());
+    }
+
+    @Test
+    void aBadServingPortIsOneLineNamingTheOption()
+    {
+        LambdaProcess.Result result = LambdaProcess.run(Map.of(), "serve", "--data-dir", dir.toString(), "--port", "80800");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).startsWith("lambda: configuration: serving.port: ").endsWith("was '80800' (from --port)").doesNotContain("\n");
+    }
+
+    @Test
+    void aBusyServingPortIsOneLine(EmbeddedPostgresServer postgres)
+            throws Exception
+    {
+        PostgresConnection database = TestDatabases.fresh(postgres, "serve_busy_port");
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            LambdaProcess.Result result = LambdaProcess.run(Map.of("LAMBDA_POSTGRES_JDBC_URL", database.jdbcUrl()),
+                    "serve", "--data-dir", dir.toString(), "--port", Integer.toString(busy.getLocalPort()));
+
+            assertThat(result.exitCode()).isEqualTo(1);
+            assertThat(result.stderr()).startsWith("lambda: cannot serve HTTP on 127.0.0.1:" + busy.getLocalPort() + ": ").doesNotContain("\n");
+        }
+    }
 }
