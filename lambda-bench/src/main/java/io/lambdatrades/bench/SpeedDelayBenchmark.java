@@ -161,7 +161,7 @@ public final class SpeedDelayBenchmark
         return produceSteadily(kafka, topic, rate, seconds, new AtomicLong());
     }
 
-    private static long produceSteadily(EmbeddedKafka kafka, String topic, int rate, int seconds, AtomicLong sent)
+    static long produceSteadily(EmbeddedKafka kafka, String topic, int rate, int seconds, AtomicLong sent)
     {
         TradeCodec codec = new TradeCodec();
         // As the ingest's producer sends: acks from all replicas, batches lingering up to 5 ms.
@@ -188,7 +188,7 @@ public final class SpeedDelayBenchmark
     }
 
     /** Each trade's delay: its batch's commit time minus its Kafka timestamp (the producer's send time). */
-    private static long[] delays(PostgresConnection database)
+    static long[] delays(PostgresConnection database)
             throws Exception
     {
         String sql = """
@@ -209,7 +209,7 @@ public final class SpeedDelayBenchmark
         }
     }
 
-    private static long percentile(long[] sorted, double quantile)
+    static long percentile(long[] sorted, double quantile)
     {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(quantile * sorted.length) - 1)];
     }

@@ -10,8 +10,30 @@ CREATE FUNCTION merged_source(parts text[]) RETURNS text LANGUAGE sql IMMUTABLE 
     SELECT CASE WHEN 'batch' = ALL (parts) THEN 'batch' WHEN 'speed' = ALL (parts) THEN 'speed' ELSE 'merged' END
 $$;
 
-CREATE VIEW serving_minute AS
-SELECT symbol, bucket,
+-- Every partial aggregate with the bucket size (grain) it counts in: the batch rows of each grain, and
+-- the speed minutes at or after the cutoff rolled up to each grain.
+CREATE VIEW serving_parts AS
+SELECT 'minute' AS grain, symbol, bucket, open, high, low, close, volume, trades, notional,
+       first_ts, first_partition, first_offset, last_ts, last_partition, last_offset, 'batch' AS part
+FROM lambda.batch_minute
+UNION ALL
+SELECT 'hour', symbol, bucket, open, high, low, close, volume, trades, notional,
+       first_ts, first_partition, first_offset, last_ts, last_partition, last_offset, 'batch'
+FROM lambda.batch_hourly
+UNION ALL
+SELECT 'day', symbol, bucket, open, high, low, close, volume, trades, notional,
+       first_ts, first_partition, first_offset, last_ts, last_partition, last_offset, 'batch'
+FROM lambda.batch_daily
+UNION ALL
+SELECT g.grain, s.symbol, date_trunc(g.grain, s.bucket, 'UTC'), s.open, s.high, s.low, s.close, s.volume, s.trades, s.notional,
+       s.first_ts, s.first_partition, s.first_offset, s.last_ts, s.last_partition, s.last_offset, 'speed'
+FROM lambda.speed_minute s
+CROSS JOIN (VALUES ('minute'), ('hour'), ('day')) AS g (grain)
+WHERE s.bucket >= (SELECT cutoff_ts FROM lambda.cutoff);
+
+-- The combine rule, once: open and close by the keys of the first and last trade, sums, extremes.
+CREATE VIEW serving_buckets AS
+SELECT grain, symbol, bucket,
        (array_agg(open ORDER BY first_ts, first_partition, first_offset))[1] AS open,
        max(high) AS high,
        min(low) AS low,
@@ -22,68 +44,21 @@ SELECT symbol, bucket,
        CASE WHEN sum(volume) = 0 THEN NULL ELSE sum(notional) / sum(volume) END AS vwap,
        min(first_ts) AS first_ts,
        max(last_ts) AS last_ts,
-       lambda.merged_source(array_agg(part)) AS source
-FROM (
-    SELECT symbol, bucket, open, high, low, close, volume, trades, notional,
-           first_ts, first_partition, first_offset, last_ts, last_partition, last_offset, 'batch' AS part
-    FROM lambda.batch_minute
-    UNION ALL
-    SELECT symbol, bucket, open, high, low, close, volume, trades, notional,
-           first_ts, first_partition, first_offset, last_ts, last_partition, last_offset, 'speed' AS part
-    FROM lambda.speed_minute
-    WHERE bucket >= (SELECT cutoff_ts FROM lambda.cutoff)
-) parts
-GROUP BY symbol, bucket;
+       lambda.merged_source(array_agg(DISTINCT part)) AS source
+FROM lambda.serving_parts
+GROUP BY grain, symbol, bucket;
+
+CREATE VIEW serving_minute AS
+SELECT symbol, bucket, open, high, low, close, volume, trades, notional, vwap, first_ts, last_ts, source
+FROM lambda.serving_buckets WHERE grain = 'minute';
 
 CREATE VIEW serving_hourly AS
-SELECT symbol, bucket,
-       (array_agg(open ORDER BY first_ts, first_partition, first_offset))[1] AS open,
-       max(high) AS high,
-       min(low) AS low,
-       (array_agg(close ORDER BY last_ts DESC, last_partition DESC, last_offset DESC))[1] AS close,
-       sum(volume) AS volume,
-       sum(trades)::bigint AS trades,
-       sum(notional) AS notional,
-       CASE WHEN sum(volume) = 0 THEN NULL ELSE sum(notional) / sum(volume) END AS vwap,
-       min(first_ts) AS first_ts,
-       max(last_ts) AS last_ts,
-       lambda.merged_source(array_agg(DISTINCT part)) AS source
-FROM (
-    SELECT symbol, bucket, open, high, low, close, volume, trades, notional,
-           first_ts, first_partition, first_offset, last_ts, last_partition, last_offset, 'batch' AS part
-    FROM lambda.batch_hourly
-    UNION ALL
-    SELECT symbol, date_trunc('hour', bucket, 'UTC'), open, high, low, close, volume, trades, notional,
-           first_ts, first_partition, first_offset, last_ts, last_partition, last_offset, 'speed' AS part
-    FROM lambda.speed_minute
-    WHERE bucket >= (SELECT cutoff_ts FROM lambda.cutoff)
-) parts
-GROUP BY symbol, bucket;
+SELECT symbol, bucket, open, high, low, close, volume, trades, notional, vwap, first_ts, last_ts, source
+FROM lambda.serving_buckets WHERE grain = 'hour';
 
 CREATE VIEW serving_daily AS
-SELECT symbol, bucket, (bucket AT TIME ZONE 'UTC')::date AS date,
-       (array_agg(open ORDER BY first_ts, first_partition, first_offset))[1] AS open,
-       max(high) AS high,
-       min(low) AS low,
-       (array_agg(close ORDER BY last_ts DESC, last_partition DESC, last_offset DESC))[1] AS close,
-       sum(volume) AS volume,
-       sum(trades)::bigint AS trades,
-       sum(notional) AS notional,
-       CASE WHEN sum(volume) = 0 THEN NULL ELSE sum(notional) / sum(volume) END AS vwap,
-       min(first_ts) AS first_ts,
-       max(last_ts) AS last_ts,
-       lambda.merged_source(array_agg(DISTINCT part)) AS source
-FROM (
-    SELECT symbol, bucket, open, high, low, close, volume, trades, notional,
-           first_ts, first_partition, first_offset, last_ts, last_partition, last_offset, 'batch' AS part
-    FROM lambda.batch_daily
-    UNION ALL
-    SELECT symbol, date_trunc('day', bucket, 'UTC'), open, high, low, close, volume, trades, notional,
-           first_ts, first_partition, first_offset, last_ts, last_partition, last_offset, 'speed' AS part
-    FROM lambda.speed_minute
-    WHERE bucket >= (SELECT cutoff_ts FROM lambda.cutoff)
-) parts
-GROUP BY symbol, bucket;
+SELECT symbol, bucket, (bucket AT TIME ZONE 'UTC')::date AS date, open, high, low, close, volume, trades, notional, vwap, first_ts, last_ts, source
+FROM lambda.serving_buckets WHERE grain = 'day';
 
 -- Per symbol: its last day in the merged daily view against the day before it (the previous close).
 CREATE VIEW serving_latest AS

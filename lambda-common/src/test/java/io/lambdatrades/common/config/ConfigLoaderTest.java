@@ -32,6 +32,7 @@ class ConfigLoaderTest
                 new FinnhubConfig(URI.create("wss://ws.finnhub.io"), Optional.empty(), 50, Duration.ofSeconds(90)),
                 new ReplayConfig(Optional.empty(), 1)));
         assertThat(config.speed()).isEqualTo(new SpeedConfig(true, SparkConfig.local(2), Duration.ofMillis(100), 100_000, ValueParsers.location(Path.of("data").resolve("checkpoints/speed"))));
+        assertThat(config.serving()).isEqualTo(new ServingConfig(true, "127.0.0.1", 8080, 256, ""));
     }
 
     @Test
@@ -78,6 +79,12 @@ class ConfigLoaderTest
                   max.batch.trades: 5000
                   checkpoint.dir: /srv/checkpoints/speed
                   enabled: false
+                serving:
+                  enabled: false
+                  host: 0.0.0.0
+                  port: 9090
+                  stream.buffer: 32
+                  reader.password: bi-secret
                 """);
 
         LambdaConfig config = load(Optional.of(file), Map.of(), Map.of());
@@ -89,6 +96,9 @@ class ConfigLoaderTest
                 new FinnhubConfig(URI.create("ws://127.0.0.1:9999/feed"), Optional.of(Path.of("/run/secrets/finnhub")), 2, Duration.ofSeconds(30)),
                 new ReplayConfig(Optional.of(Path.of("/tmp/rec.ndjson")), Double.POSITIVE_INFINITY)));
         assertThat(config.speed()).isEqualTo(new SpeedConfig(false, new SparkConfig("spark://spark-master:7077", Map.of()), Duration.ofMillis(250), 5_000, "file:///srv/checkpoints/speed"));
+        assertThat(config.serving()).isEqualTo(new ServingConfig(false, "0.0.0.0", 9090, 32, "bi-secret"));
+        assertThat(config.serving().toString()).doesNotContain("bi-secret");
+        assertThat(config.effective().get("serving.reader.password")).doesNotContain("bi-secret");
     }
 
     @Test

@@ -1,0 +1,280 @@
+package io.lambdatrades.bench;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.lambdatrades.common.PostgresConnection;
+import io.lambdatrades.common.Trade;
+import io.lambdatrades.common.config.ServingConfig;
+import io.lambdatrades.embedded.EmbeddedPostgresServer;
+import io.lambdatrades.embedded.testing.TestDatabases;
+import io.lambdatrades.serving.AdminToken;
+import io.lambdatrades.serving.Interval;
+import io.lambdatrades.serving.ServingQueries;
+import io.lambdatrades.serving.ServingServer;
+import io.lambdatrades.speed.KafkaTrade;
+import io.lambdatrades.speed.SpeedSink;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import java.io.File;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The serving layer under load while trades arrive: the symbol list and a merged 30-day daily query
+ * through the HTTP API, side by side with the same SQL over JDBC from a pool, at each rate; then the
+ * memory of 1,000 idle stream clients and the dashboard's first render in Chromium.
+ *
+ * <p>Data: {@code symbols} symbols (default 50) with a year of batch days and hours, and today's minutes
+ * in the speed layer, while a writer commits 1,000 trades/s through the speed sink (each commit a
+ * NOTIFY, as in production). Usage: {@code ServingLoadBenchmark [seconds-per-rate] [rate...]}.
+ */
+public final class ServingLoadBenchmark
+{
+    private static final int SYMBOLS = Integer.getInteger("symbols", 50);
+    private static final int LIVE_TRADES_PER_SECOND = 1_000;
+
+    private ServingLoadBenchmark() {}
+
+    public static void main(String[] args)
+            throws Exception
+    {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        int[] rates = args.length > 1 ? java.util.Arrays.stream(args, 1, args.length).mapToInt(Integer::parseInt).toArray() : new int[] {1_000, 5_000};
+        try (ScratchDirectory scratch = new ScratchDirectory("bench-serving");
+                EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(scratch.directory("postgres"), scratch.directory("pg-binaries"), 0)) {
+            PostgresConnection database = TestDatabases.fresh(postgres, "bench_serving");
+            Instant today = Instant.now().truncatedTo(ChronoUnit.DAYS);
+            populate(database, today);
+            AtomicBoolean live = new AtomicBoolean(true);
+            AtomicLong liveTrades = new AtomicLong();
+            Thread writer = new Thread(() -> writeLive(database, live, liveTrades), "bench-live-trades");
+            writer.start();
+            try (ServingServer server = ServingServer.start(new ServingConfig(true, "127.0.0.1", 0, 256, ""), database, Map::of,
+                    AdminToken.resolve(Optional.of("bench"), scratch.directory("run")), request -> null, Clock.systemUTC());
+                    HikariDataSource pool = pool(database)) {
+                String base = "http://127.0.0.1:" + server.port();
+                HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
+                ServingQueries sql = new ServingQueries(pool);
+                ExecutorService sqlThreads = Executors.newFixedThreadPool(8);
+                String from = LocalDate.ofInstant(today, ZoneOffset.UTC).minusDays(29).toString();
+                String to = LocalDate.ofInstant(today, ZoneOffset.UTC).toString();
+                System.out.printf(Locale.ROOT, "%d symbols, a year of batch days and hours, today's minutes in the speed layer; %,d trades/s committed live meanwhile%n",
+                        SYMBOLS, LIVE_TRADES_PER_SECOND);
+                // Warm-up: the JIT, the pools, PostgreSQL's plans.
+                OpenLoad.run("warm-up", 500, 10, () -> get(http, base + "/api/v1/symbols"));
+                OpenLoad.run("warm-up", 500, 10, () -> CompletableFuture.runAsync(() -> call(() -> sql.symbols()), sqlThreads));
+                List<OpenLoad.Result> results = new ArrayList<>();
+                for (int rate : rates) {
+                    results.add(OpenLoad.run("API  GET /api/v1/symbols", rate, seconds, () -> get(http, base + "/api/v1/symbols")));
+                    results.add(OpenLoad.run("SQL  symbols (serving_latest)", rate, seconds,
+                            () -> CompletableFuture.runAsync(() -> call(() -> sql.symbols()), sqlThreads)));
+                    results.add(OpenLoad.run("API  GET .../daily, 30 days", rate, seconds,
+                            () -> get(http, base + "/api/v1/symbols/SYM007/daily?from=" + from + "&to=" + to)));
+                    results.add(OpenLoad.run("SQL  serving_daily, 30 days", rate, seconds, () -> CompletableFuture.runAsync(
+                            () -> call(() -> sql.aggregates(Interval.DAY, "SYM007", Instant.parse(from + "T00:00:00Z"), today.plus(Duration.ofDays(1)))), sqlThreads)));
+                    results.forEach(result -> System.out.println(result.describe()));
+                    results.clear();
+                    System.out.printf(Locale.ROOT, "  heap after rate %,d: %,d MB used%n", rate, usedHeapMb());
+                }
+                System.out.printf(Locale.ROOT, "live trades committed during the run: %,d%n", liveTrades.get());
+                idleStreamClients(server, 1_000);
+                dashboardFirstRender(base, scratch);
+                sqlThreads.shutdownNow();
+            }
+            finally {
+                live.set(false);
+                writer.join();
+            }
+        }
+        System.exit(0);
+    }
+
+    /** A year of batch rows (days and hours) per symbol before today, today's minutes up to now in the speed layer. */
+    private static void populate(PostgresConnection database, Instant today)
+            throws Exception
+    {
+        String symbols = "SELECT 'SYM' || lpad(s::text, 3, '0') AS symbol, s FROM generate_series(1, " + SYMBOLS + ") s";
+        String columns = "symbol, exchange, instrument, bucket, open, high, low, close, volume, trades, notional, vwap, first_ts, first_partition, first_offset, last_ts, last_partition, last_offset";
+        String row = "sy.symbol, '', sy.symbol, b, 100 + s, 101 + s, 99 + s, 100.5 + s, 1000, 100, 1000 * (100 + s), 100 + s, b, 0, 0, b + interval '59 seconds', 0, 1";
+        try (Connection connection = database.open(); Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO lambda.batch_daily (" + columns + ", date) SELECT " + row + ", (b AT TIME ZONE 'UTC')::date FROM (" + symbols
+                    + ") sy CROSS JOIN generate_series(timestamptz '" + today + "' - interval '365 days', timestamptz '" + today + "' - interval '1 day', interval '1 day') b");
+            statement.execute("INSERT INTO lambda.batch_hourly (" + columns + ") SELECT " + row + " FROM (" + symbols
+                    + ") sy CROSS JOIN generate_series(timestamptz '" + today + "' - interval '365 days', timestamptz '" + today + "' - interval '1 hour', interval '1 hour') b");
+            statement.execute("INSERT INTO lambda.speed_minute (symbol, bucket, open, high, low, close, volume, trades, notional, first_ts, first_partition, first_offset,"
+                    + " last_ts, last_partition, last_offset) SELECT sy.symbol, b, 100 + s, 101 + s, 99 + s, 100.5 + s, 10, 5, 10 * (100 + s), b, 1, 0, b + interval '59 seconds', 1, 1"
+                    + " FROM (" + symbols + ") sy CROSS JOIN generate_series(timestamptz '" + today + "', now() - interval '2 minutes', interval '1 minute') b");
+            statement.execute("UPDATE lambda.cutoff SET cutoff_ts = '" + today + "'");
+            statement.execute("ANALYZE");
+        }
+    }
+
+    /** Trades of every symbol through the real speed sink, a commit every 100 ms, as the speed layer writes them. */
+    private static void writeLive(PostgresConnection database, AtomicBoolean live, AtomicLong written)
+    {
+        SpeedSink sink = new SpeedSink(database, "speed");
+        long offset = 0;
+        long batch = 0;
+        int perCommit = LIVE_TRADES_PER_SECOND / 10;
+        while (live.get()) {
+            long started = System.nanoTime();
+            List<KafkaTrade> trades = new ArrayList<>(perCommit);
+            long now = System.currentTimeMillis();
+            for (int i = 0; i < perCommit; i++) {
+                String symbol = String.format(Locale.ROOT, "SYM%03d", 1 + (int) (offset % SYMBOLS));
+                trades.add(new KafkaTrade(new Trade(symbol, 100 + (offset % 97) * 0.01, 1, now, List.of(), "simulate", now), 2, offset++));
+            }
+            try {
+                sink.write(batch++, trades);
+                written.addAndGet(trades.size());
+            }
+            catch (Exception e) {
+                throw new IllegalStateException("cannot write live trades: " + e.getMessage(), e);
+            }
+            LockSupport.parkNanos(Math.max(0, TimeUnit.MILLISECONDS.toNanos(100) - (System.nanoTime() - started)));
+        }
+    }
+
+    /** Connections that read the stream and never send anything: what each costs the server's heap. */
+    private static void idleStreamClients(ServingServer server, int count)
+            throws Exception
+    {
+        long before = usedHeapAfterGcMb();
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                Socket socket = new Socket("127.0.0.1", server.port());
+                OutputStream request = socket.getOutputStream();
+                request.write("GET /api/v1/stream?symbols=SYM001 HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                request.flush();
+                sockets.add(socket);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (server.streamClients() < count && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+            long after = usedHeapAfterGcMb();
+            System.out.printf(Locale.ROOT, "%,d idle stream clients connected (%,d registered): heap %,d MB -> %,d MB after GC, %.1f KB each%n",
+                    count, server.streamClients(), before, after, (after - before) * 1024.0 / count);
+        }
+        finally {
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    /** Navigation to the symbol list of every symbol drawn and the selected symbol's candles drawn. */
+    private static void dashboardFirstRender(String base, ScratchDirectory scratch)
+            throws java.io.IOException
+    {
+        if (!new File("/usr/bin/chromedriver").exists()) {
+            System.out.println("dashboard first render: skipped, no /usr/bin/chromedriver (apt-get install chromium chromium-driver)");
+            return;
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + scratch.directory("chromium"), "--window-size=1500,1000");
+        ChromeDriver browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build(), options);
+        try {
+            for (int run = 1; run <= 3; run++) {
+                long start = System.nanoTime();
+                browser.get(base + "/");
+                while (browser.findElements(By.cssSelector("#symbol-table tbody tr")).size() < SYMBOLS) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+                }
+                long listed = System.nanoTime();
+                while (((Number) browser.executeScript("const c = echarts.getInstanceByDom(document.getElementById('chart'));"
+                        + " return c && c.getOption() && c.getOption().series ? c.getOption().series[0].data.length : 0;")).intValue() == 0) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+                }
+                long drawn = System.nanoTime();
+                System.out.printf(Locale.ROOT, "dashboard first render (run %d, %d symbols): symbol list %d ms, candles drawn %d ms after navigation%n",
+                        run, SYMBOLS, TimeUnit.NANOSECONDS.toMillis(listed - start), TimeUnit.NANOSECONDS.toMillis(drawn - start));
+            }
+        }
+        finally {
+            browser.quit();
+        }
+    }
+
+    private static CompletableFuture<?> get(HttpClient http, String url)
+    {
+        return http.sendAsync(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray())
+                .thenApply(response -> {
+                    if (response.statusCode() != 200) {
+                        throw new IllegalStateException(url + ": " + response.statusCode());
+                    }
+                    return response;
+                });
+    }
+
+    private interface SqlCall
+    {
+        Object run()
+                throws Exception;
+    }
+
+    private static void call(SqlCall call)
+    {
+        try {
+            call.run();
+        }
+        catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static HikariDataSource pool(PostgresConnection database)
+    {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(database.jdbcUrl());
+        config.setUsername(database.user());
+        config.setMaximumPoolSize(8);
+        config.setReadOnly(true);
+        return new HikariDataSource(config);
+    }
+
+    private static long usedHeapMb()
+    {
+        Runtime runtime = Runtime.getRuntime();
+        return (runtime.totalMemory() - runtime.freeMemory()) / (1024 * 1024);
+    }
+
+    private static long usedHeapAfterGcMb()
+    {
+        System.gc();
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+        System.gc();
+        return usedHeapMb();
+    }
+}
