@@ -2,6 +2,8 @@ package io.lambdatrades.launcher;
 
 import picocli.CommandLine;
 
+import java.util.Optional;
+
 /** Entry point of {@code bin/lambda}. */
 public final class LambdaMain
 {
@@ -9,6 +11,7 @@ public final class LambdaMain
 
     public static void main(String[] args)
     {
+        ParentWatch.startIfChild(Optional.ofNullable(System.getenv(ParentWatch.ENV)));
         int exitCode = newCommandLine().execute(args);
         // Kafka, PostgreSQL and Spark leave non-daemon threads behind: end the JVM explicitly.
         System.exit(exitCode);

@@ -172,6 +172,7 @@ final class LambdaSystem
     private ChildLayer startChildLayer(String name, List<String> command)
     {
         Map<String, String> environment = new HashMap<>();
+        environment.put(ParentWatch.ENV, Long.toString(pid));
         environment.put(Setting.envName(Settings.KAFKA_BOOTSTRAP_SERVERS.key()), bootstrapServers);
         environment.put(Setting.envName(Settings.POSTGRES_JDBC_URL.key()), postgres.jdbcUrl());
         environment.put(Setting.envName(Settings.POSTGRES_USER.key()), postgres.user());

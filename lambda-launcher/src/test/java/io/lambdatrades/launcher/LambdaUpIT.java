@@ -91,8 +91,13 @@ class LambdaUpIT
     {
         long recordsBeforeKill;
         try (LambdaProcess up = LambdaProcess.start(Map.of(), "up", "--data-dir", dataDir.toString(), "--rate", "2000")) {
-            recordsBeforeKill = awaitHealthyAndLive().at("/topics/trades/records").asLong();
+            JsonNode status = awaitHealthyAndLive();
+            recordsBeforeKill = status.at("/topics/trades/records").asLong();
+            ProcessHandle speed = ProcessHandle.of(status.at("/layers/speed/pid").asLong()).orElseThrow();
+            ProcessHandle serving = ProcessHandle.of(status.at("/layers/serving/pid").asLong()).orElseThrow();
             up.kill();
+            // Its child layers notice that it is gone and stop: no orphan holds PostgreSQL's connections.
+            await("the speed and serving layers stop with up").atMost(Duration.ofSeconds(90)).until(() -> !speed.isAlive() && !serving.isAlive());
         }
 
         try (LambdaProcess up = LambdaProcess.start(Map.of(), "up", "--data-dir", dataDir.toString(), "--rate", "2000")) {

@@ -133,7 +133,7 @@ public final class Settings
             SIMULATE_SEED);
 
     /** Variables with the LAMBDA_ prefix that are not settings and so are not refused as unknown. */
-    public static final List<String> OTHER_ENV = List.of("LAMBDA_ADMIN_TOKEN", "LAMBDA_JAVA_OPTS", "LAMBDA_HOME");
+    public static final List<String> OTHER_ENV = List.of("LAMBDA_ADMIN_TOKEN", "LAMBDA_JAVA_OPTS", "LAMBDA_HOME", "LAMBDA_PARENT_PID");
 
     private Settings() {}
 }
