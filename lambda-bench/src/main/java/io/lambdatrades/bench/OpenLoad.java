@@ -19,13 +19,14 @@ final class OpenLoad
 {
     private OpenLoad() {}
 
-    record Result(String name, int rate, Histogram latencies, long errors)
+    /** @param unfinished requests still waiting when the run gave up on them: the rate was not sustained */
+    record Result(String name, int rate, Histogram latencies, long errors, long unfinished)
     {
         String describe()
         {
-            return String.format(Locale.ROOT, "%-34s %,6d req/s: p50 %6.2f ms, p99 %6.2f ms, max %7.2f ms, %,d requests, %d errors",
+            return String.format(Locale.ROOT, "%-34s %,6d req/s: p50 %8.2f ms, p99 %8.2f ms, max %8.2f ms, %,d requests, %d errors%s",
                     name, rate, latencies.getValueAtPercentile(50) / 1e3, latencies.getValueAtPercentile(99) / 1e3, latencies.getMaxValue() / 1e3,
-                    latencies.getTotalCount(), errors);
+                    latencies.getTotalCount(), errors, unfinished == 0 ? "" : String.format(Locale.ROOT, ", %,d unfinished 10 s after the end: NOT sustained", unfinished));
         }
     }
 
@@ -53,9 +54,10 @@ final class OpenLoad
                 pending.decrementAndGet();
             });
         }
-        while (pending.get() > 0) {
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (pending.get() > 0 && System.nanoTime() < giveUp) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
-        return new Result(name, rate, latencies, errors.get());
+        return new Result(name, rate, latencies, errors.get(), pending.get());
     }
 }

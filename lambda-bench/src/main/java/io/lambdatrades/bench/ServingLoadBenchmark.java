@@ -83,31 +83,28 @@ public final class ServingLoadBenchmark
                 String base = "http://127.0.0.1:" + server.port();
                 HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
                 ServingQueries sql = new ServingQueries(pool);
-                ExecutorService sqlThreads = Executors.newFixedThreadPool(8);
                 String from = LocalDate.ofInstant(today, ZoneOffset.UTC).minusDays(29).toString();
                 String to = LocalDate.ofInstant(today, ZoneOffset.UTC).toString();
                 System.out.printf(Locale.ROOT, "%d symbols, a year of batch days and hours, today's minutes in the speed layer; %,d trades/s committed live meanwhile%n",
                         SYMBOLS, LIVE_TRADES_PER_SECOND);
                 // Warm-up: the JIT, the pools, PostgreSQL's plans.
+                SqlCall symbols = sql::symbols;
+                SqlCall daily = () -> sql.aggregates(Interval.DAY, "SYM007", Instant.parse(from + "T00:00:00Z"), today.plus(Duration.ofDays(1)));
+                // Warm-up: the JIT, the pools, PostgreSQL's plans.
                 OpenLoad.run("warm-up", 500, 10, () -> get(http, base + "/api/v1/symbols"));
-                OpenLoad.run("warm-up", 500, 10, () -> CompletableFuture.runAsync(() -> call(() -> sql.symbols()), sqlThreads));
-                List<OpenLoad.Result> results = new ArrayList<>();
+                viaPool("warm-up", 20, 10, daily);
+                System.out.println("one call of each, alone: " + String.format(Locale.ROOT, "symbols SQL %.1f ms, 30-day daily SQL %.2f ms", once(symbols), once(daily)));
                 for (int rate : rates) {
-                    results.add(OpenLoad.run("API  GET /api/v1/symbols", rate, seconds, () -> get(http, base + "/api/v1/symbols")));
-                    results.add(OpenLoad.run("SQL  symbols (serving_latest)", rate, seconds,
-                            () -> CompletableFuture.runAsync(() -> call(() -> sql.symbols()), sqlThreads)));
-                    results.add(OpenLoad.run("API  GET .../daily, 30 days", rate, seconds,
-                            () -> get(http, base + "/api/v1/symbols/SYM007/daily?from=" + from + "&to=" + to)));
-                    results.add(OpenLoad.run("SQL  serving_daily, 30 days", rate, seconds, () -> CompletableFuture.runAsync(
-                            () -> call(() -> sql.aggregates(Interval.DAY, "SYM007", Instant.parse(from + "T00:00:00Z"), today.plus(Duration.ofDays(1)))), sqlThreads)));
-                    results.forEach(result -> System.out.println(result.describe()));
-                    results.clear();
+                    System.out.println(OpenLoad.run("API  GET /api/v1/symbols", rate, seconds, () -> get(http, base + "/api/v1/symbols")).describe());
+                    System.out.println(viaPool("SQL  symbols (serving_latest)", rate, seconds, symbols).describe());
+                    System.out.println(OpenLoad.run("API  GET .../daily, 30 days", rate, seconds,
+                            () -> get(http, base + "/api/v1/symbols/SYM007/daily?from=" + from + "&to=" + to)).describe());
+                    System.out.println(viaPool("SQL  serving_daily, 30 days", rate, seconds, daily).describe());
                     System.out.printf(Locale.ROOT, "  heap after rate %,d: %,d MB used%n", rate, usedHeapMb());
                 }
                 System.out.printf(Locale.ROOT, "live trades committed during the run: %,d%n", liveTrades.get());
                 idleStreamClients(server, 1_000);
                 dashboardFirstRender(base, scratch);
-                sqlThreads.shutdownNow();
             }
             finally {
                 live.set(false);
@@ -236,6 +233,25 @@ public final class ServingLoadBenchmark
                     }
                     return response;
                 });
+    }
+
+    /** The same SQL as the API's, through a pool of 8 connections and 8 threads, at the rate. */
+    private static OpenLoad.Result viaPool(String name, int rate, int seconds, SqlCall call)
+    {
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            return OpenLoad.run(name, rate, seconds, () -> CompletableFuture.runAsync(() -> call(call), threads));
+        }
+        finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private static double once(SqlCall call)
+    {
+        long start = System.nanoTime();
+        call(call);
+        return (System.nanoTime() - start) / 1e6;
     }
 
     private interface SqlCall

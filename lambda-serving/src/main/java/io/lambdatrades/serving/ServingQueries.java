@@ -26,16 +26,17 @@ import static java.util.Objects.requireNonNull;
  */
 public final class ServingQueries
 {
+    // With each symbol's hourly closes of its last 24 hours for the sparklines; OFFSET 0 keeps that a
+    // probe a symbol (flattened into a join, it aggregated every hour of every symbol).
     private static final String SYMBOLS = """
-            SELECT symbol, price, change, pct_change, previous_close, date, day_open, day_high, day_low, day_volume, day_trades, day_vwap,
-                   last_trade_ts
-            FROM lambda.serving_latest ORDER BY symbol""";
-    // The hourly closes of each symbol's last day: the list's sparklines, one query for all symbols.
-    private static final String SPARKLINES = """
-            SELECT h.symbol, h.close
+            SELECT l.symbol, l.price, l.change, l.pct_change, l.previous_close, l.date, l.day_open, l.day_high, l.day_low, l.day_volume,
+                   l.day_trades, l.day_vwap, l.last_trade_ts, s.closes
             FROM lambda.serving_latest l
-            JOIN lambda.serving_hourly h ON h.symbol = l.symbol AND h.bucket > l.last_trade_ts - interval '24 hours'
-            ORDER BY h.symbol, h.bucket""";
+            CROSS JOIN LATERAL (
+                SELECT array_agg(h.close ORDER BY h.bucket) AS closes
+                FROM (SELECT h.bucket, h.close FROM lambda.serving_hourly h
+                      WHERE h.symbol = l.symbol AND h.bucket > l.last_trade_ts - interval '24 hours' OFFSET 0) h) s
+            ORDER BY l.symbol""";
     private static final String SYMBOL_EXISTS = """
             SELECT EXISTS (SELECT 1 FROM lambda.batch_daily WHERE symbol = ?) OR EXISTS (SELECT 1 FROM lambda.speed_minute WHERE symbol = ?)
                    OR EXISTS (SELECT 1 FROM lambda.speed_trades WHERE symbol = ?)""";
@@ -83,25 +84,18 @@ public final class ServingQueries
     public List<SymbolSummary> symbols()
             throws SQLException
     {
-        try (Connection connection = dataSource.getConnection()) {
-            Map<String, SymbolSummary> symbols = new LinkedHashMap<>();
-            try (PreparedStatement statement = connection.prepareStatement(SYMBOLS); ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    OffsetDateTime lastTrade = rows.getObject(13, OffsetDateTime.class);
-                    symbols.put(rows.getString(1), new SymbolSummary(rows.getString(1), rows.getDouble(2), nullableDouble(rows, 3), nullableDouble(rows, 4),
-                            nullableDouble(rows, 5), rows.getString(6), rows.getDouble(7), rows.getDouble(8), rows.getDouble(9), rows.getDouble(10),
-                            rows.getLong(11), nullableDouble(rows, 12), iso(lastTrade), lastTrade.toInstant().toEpochMilli(), List.of()));
-                }
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(SYMBOLS);
+                ResultSet rows = statement.executeQuery()) {
+            List<SymbolSummary> symbols = new ArrayList<>();
+            while (rows.next()) {
+                OffsetDateTime lastTrade = rows.getObject(13, OffsetDateTime.class);
+                Array closes = rows.getArray(14);
+                symbols.add(new SymbolSummary(rows.getString(1), rows.getDouble(2), nullableDouble(rows, 3), nullableDouble(rows, 4),
+                        nullableDouble(rows, 5), rows.getString(6), rows.getDouble(7), rows.getDouble(8), rows.getDouble(9), rows.getDouble(10),
+                        rows.getLong(11), nullableDouble(rows, 12), iso(lastTrade), lastTrade.toInstant().toEpochMilli(),
+                        closes == null ? List.of() : Arrays.asList((Double[]) closes.getArray())));
             }
-            Map<String, List<Double>> sparklines = new LinkedHashMap<>();
-            try (PreparedStatement statement = connection.prepareStatement(SPARKLINES); ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    sparklines.computeIfAbsent(rows.getString(1), symbol -> new ArrayList<>()).add(rows.getDouble(2));
-                }
-            }
-            return symbols.values().stream()
-                    .map(summary -> summary.withSparkline(sparklines.getOrDefault(summary.symbol(), List.of())))
-                    .toList();
+            return symbols;
         }
     }
 

@@ -30,10 +30,4 @@ public record SymbolSummary(
         requireNonNull(symbol, "symbol is null");
         sparkline = List.copyOf(requireNonNull(sparkline, "sparkline is null"));
     }
-
-    public SymbolSummary withSparkline(List<Double> closes)
-    {
-        return new SymbolSummary(symbol, price, change, pctChange, previousClose, date, dayOpen, dayHigh, dayLow, dayVolume, dayTrades, dayVwap,
-                lastTradeAt, lastTradeMs, closes);
-    }
 }

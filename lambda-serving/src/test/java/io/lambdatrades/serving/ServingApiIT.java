@@ -33,7 +33,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -180,8 +179,7 @@ class ServingApiIT
     {
         JsonNode paths = get("/api/openapi.json", 200).at("/paths");
         Set<String> documented = new TreeSet<>();
-        for (Iterator<Map.Entry<String, JsonNode>> path = paths.fields(); path.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = path.next();
+        for (Map.Entry<String, JsonNode> entry : paths.properties()) {
             entry.getValue().fieldNames().forEachRemaining(method -> documented.add(method.toUpperCase(java.util.Locale.ROOT) + " " + entry.getKey()));
         }
         assertThat(documented).isEqualTo(new TreeSet<>(server.routes()));

@@ -145,7 +145,38 @@ class ServingViewsIT
                         "SELECT symbol, (extract(epoch FROM bucket) * 1000)::bigint, open, high, low, close, volume, trades, notional FROM lambda." + view.getKey()));
                 assertSourcesAndVwap(connection, view.getKey(), view.getValue(), cutoff);
             }
+            assertLatest(connection, expected);
         }
+    }
+
+    /** Each symbol's last price, its previous day's close and its day, straight from the trades. */
+    private static void assertLatest(Connection connection, List<SentTrade> expected)
+            throws SQLException
+    {
+        Map<String, List<SentTrade>> bySymbol = new java.util.TreeMap<>();
+        expected.stream().sorted(SentTrade.ORDER).forEach(sent -> bySymbol.computeIfAbsent(sent.trade().symbol(), symbol -> new ArrayList<>()).add(sent));
+        Map<String, double[]> actual = new java.util.TreeMap<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT symbol, price, previous_close, day_volume, day_trades, (extract(epoch FROM last_trade_ts) * 1000)::bigint FROM lambda.serving_latest")) {
+            while (rows.next()) {
+                double previous = rows.getDouble(3);
+                boolean noPreviousDay = rows.wasNull();
+                actual.put(rows.getString(1), new double[] {rows.getDouble(2), noPreviousDay ? Double.NaN : previous, rows.getDouble(4), rows.getLong(5), rows.getLong(6)});
+            }
+        }
+        assertThat(actual.keySet()).isEqualTo(bySymbol.keySet());
+        bySymbol.forEach((symbol, trades) -> {
+            SentTrade last = trades.get(trades.size() - 1);
+            long day = Math.floorDiv(last.trade().ts(), 86_400_000L);
+            List<SentTrade> earlier = trades.stream().filter(sent -> Math.floorDiv(sent.trade().ts(), 86_400_000L) < day).toList();
+            List<SentTrade> sameDay = trades.stream().filter(sent -> Math.floorDiv(sent.trade().ts(), 86_400_000L) == day).toList();
+            double[] row = actual.get(symbol);
+            assertThat(row[0]).as(symbol + " price").isEqualTo(last.trade().price());
+            assertThat((Double) row[1]).as(symbol + " previous close").isEqualTo(earlier.isEmpty() ? Double.valueOf(Double.NaN) : Double.valueOf(earlier.get(earlier.size() - 1).trade().price()));
+            assertThat(row[2]).as(symbol + " day volume").isCloseTo(sameDay.stream().mapToDouble(sent -> sent.trade().volume()).sum(), org.assertj.core.api.Assertions.within(1e-6));
+            assertThat((long) row[3]).as(symbol + " day trades").isEqualTo(sameDay.size());
+            assertThat((long) row[4]).as(symbol + " last trade").isEqualTo(last.trade().ts());
+        });
     }
 
     /** A bucket wholly before the cutoff is the batch's, one at or after it the speed layer's, one across it merged. */

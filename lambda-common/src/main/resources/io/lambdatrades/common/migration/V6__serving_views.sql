@@ -60,13 +60,49 @@ CREATE VIEW serving_daily AS
 SELECT symbol, bucket, (bucket AT TIME ZONE 'UTC')::date AS date, open, high, low, close, volume, trades, notional, vwap, first_ts, last_ts, source
 FROM lambda.serving_buckets WHERE grain = 'day';
 
+-- The start of a symbol's second most recent day with trades: its two latest days are found by index
+-- probes (the batch's two latest days, the speed layer's last two), so that serving_latest aggregates
+-- two days of a symbol, not its whole history. It reads the tables with its owner's rights, as the
+-- views do: role lambda_reader may call it without SELECT on them.
+CREATE FUNCTION recent_days_start(wanted text) RETURNS timestamptz LANGUAGE sql STABLE PARALLEL SAFE
+SECURITY DEFINER SET search_path = lambda, pg_temp AS $$
+    WITH speed_last AS (
+        SELECT date_trunc('day', bucket, 'UTC') AS day FROM lambda.speed_minute
+        WHERE symbol = wanted AND bucket >= (SELECT cutoff_ts FROM lambda.cutoff)
+        ORDER BY bucket DESC LIMIT 1)
+    SELECT min(day) FROM (
+        SELECT day FROM (
+            (SELECT bucket AS day FROM lambda.batch_daily WHERE symbol = wanted ORDER BY bucket DESC LIMIT 2)
+            UNION
+            (SELECT day FROM speed_last)
+            UNION
+            (SELECT date_trunc('day', m.bucket, 'UTC') FROM lambda.speed_minute m
+             WHERE m.symbol = wanted AND m.bucket >= (SELECT cutoff_ts FROM lambda.cutoff) AND m.bucket < (SELECT day FROM speed_last)
+             ORDER BY m.bucket DESC LIMIT 1)
+        ) days ORDER BY day DESC LIMIT 2) latest_two
+$$;
+
 -- Per symbol: its last day in the merged daily view against the day before it (the previous close).
+-- Symbols come from skip scans of the two tables' (symbol, bucket) keys, one probe a symbol.
 CREATE VIEW serving_latest AS
-SELECT d.symbol,
+WITH RECURSIVE batch_symbols AS (
+    SELECT min(symbol) AS symbol FROM lambda.batch_daily
+    UNION ALL
+    SELECT (SELECT min(b.symbol) FROM lambda.batch_daily b WHERE b.symbol > batch_symbols.symbol) FROM batch_symbols WHERE batch_symbols.symbol IS NOT NULL
+), speed_symbols AS (
+    SELECT min(symbol) AS symbol FROM lambda.speed_minute
+    UNION ALL
+    SELECT (SELECT min(m.symbol) FROM lambda.speed_minute m WHERE m.symbol > speed_symbols.symbol) FROM speed_symbols WHERE speed_symbols.symbol IS NOT NULL
+), symbols AS (
+    SELECT symbol FROM batch_symbols WHERE symbol IS NOT NULL
+    UNION
+    SELECT symbol FROM speed_symbols WHERE symbol IS NOT NULL
+)
+SELECT s.symbol,
        d.close AS price,
-       d.close - p.close AS change,
-       CASE WHEN p.close IS NULL THEN NULL ELSE 100 * (d.close - p.close) / p.close END AS pct_change,
-       p.close AS previous_close,
+       d.close - d.previous_close AS change,
+       CASE WHEN d.previous_close IS NULL THEN NULL ELSE 100 * (d.close - d.previous_close) / d.previous_close END AS pct_change,
+       d.previous_close,
        d.date,
        d.open AS day_open,
        d.high AS day_high,
@@ -76,11 +112,14 @@ SELECT d.symbol,
        d.vwap AS day_vwap,
        d.last_ts AS last_trade_ts,
        d.source
-FROM (SELECT symbol FROM lambda.batch_daily UNION SELECT symbol FROM lambda.speed_minute) s
+FROM symbols s
+-- OFFSET 0 keeps the start a value computed once a symbol, not an expression evaluated on every row.
+CROSS JOIN LATERAL (SELECT lambda.recent_days_start(s.symbol) AS since OFFSET 0) r
 CROSS JOIN LATERAL (
-    SELECT * FROM lambda.serving_daily v WHERE v.symbol = s.symbol ORDER BY v.bucket DESC LIMIT 1) d
-LEFT JOIN LATERAL (
-    SELECT v.close FROM lambda.serving_daily v WHERE v.symbol = s.symbol AND v.bucket < d.bucket ORDER BY v.bucket DESC LIMIT 1) p ON true;
+    SELECT v.*, lead(v.close) OVER (ORDER BY v.bucket DESC) AS previous_close
+    FROM lambda.serving_daily v
+    WHERE v.symbol = s.symbol AND v.bucket >= r.since
+    ORDER BY v.bucket DESC LIMIT 1) d;
 
 COMMENT ON VIEW serving_latest IS 'Last price per symbol, with change and % change against the previous day''s close';
 COMMENT ON VIEW serving_daily IS 'Merged daily aggregates: batch before the cutoff, speed at or after it (source batch, speed or merged)';
@@ -98,4 +137,4 @@ END
 $$;
 GRANT USAGE ON SCHEMA lambda TO lambda_reader;
 GRANT SELECT ON lambda.serving_minute, lambda.serving_hourly, lambda.serving_daily, lambda.serving_latest TO lambda_reader;
-GRANT EXECUTE ON FUNCTION lambda.merged_source(text[]) TO lambda_reader;
+GRANT EXECUTE ON FUNCTION lambda.merged_source(text[]), lambda.recent_days_start(text) TO lambda_reader;
