@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
@@ -20,13 +21,14 @@ final class OpenLoad
     private OpenLoad() {}
 
     /** @param unfinished requests still waiting when the run gave up on them: the rate was not sustained */
-    record Result(String name, int rate, Histogram latencies, long errors, long unfinished)
+    record Result(String name, int rate, Histogram latencies, long errors, long unfinished, String firstError)
     {
         String describe()
         {
             return String.format(Locale.ROOT, "%-34s %,6d req/s: p50 %8.2f ms, p99 %8.2f ms, max %8.2f ms, %,d requests, %d errors%s",
                     name, rate, latencies.getValueAtPercentile(50) / 1e3, latencies.getValueAtPercentile(99) / 1e3, latencies.getMaxValue() / 1e3,
-                    latencies.getTotalCount(), errors, unfinished == 0 ? "" : String.format(Locale.ROOT, ", %,d unfinished 10 s after the end: NOT sustained", unfinished));
+                    latencies.getTotalCount(), errors, unfinished == 0 ? "" : String.format(Locale.ROOT, ", %,d unfinished 10 s after the end: NOT sustained", unfinished))
+                    + (firstError == null ? "" : " (first error: " + firstError + ")");
         }
     }
 
@@ -36,6 +38,7 @@ final class OpenLoad
         Histogram latencies = new ConcurrentHistogram(TimeUnit.SECONDS.toMicros(60), 3);
         AtomicLong errors = new AtomicLong();
         AtomicLong pending = new AtomicLong();
+        AtomicReference<String> firstError = new AtomicReference<>();
         long interval = TimeUnit.SECONDS.toNanos(1) / rate;
         long count = (long) rate * seconds;
         long start = System.nanoTime();
@@ -50,6 +53,7 @@ final class OpenLoad
                 latencies.recordValue(Math.max(0, (System.nanoTime() - due) / 1_000));
                 if (failure != null) {
                     errors.incrementAndGet();
+                    firstError.compareAndSet(null, String.valueOf(failure.getCause() == null ? failure : failure.getCause()));
                 }
                 pending.decrementAndGet();
             });
@@ -58,6 +62,6 @@ final class OpenLoad
         while (pending.get() > 0 && System.nanoTime() < giveUp) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
-        return new Result(name, rate, latencies, errors.get(), pending.get());
+        return new Result(name, rate, latencies, errors.get(), pending.get(), firstError.get());
     }
 }

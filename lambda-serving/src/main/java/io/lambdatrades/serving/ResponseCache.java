@@ -1,27 +1,35 @@
 package io.lambdatrades.serving;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.function.LongSupplier;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Encoded answers of read requests, kept until the data changes: an entry is valid while the live
- * stream's version (bumped by every speed commit and publish) is the one it was computed at, and for
- * at most {@code maxAgeMs} (should notifications stop, as while PostgreSQL restarts). Many clients
- * polling the same list then cost one query per change, not one each.
+ * Encoded answers of read requests, so that many clients asking the same thing cost one query per
+ * change, not one each. An answer is reused while the data has not changed since it was computed (the
+ * live stream's version, bumped by every speed commit and publish), or while it is younger than
+ * {@code minRefreshMs} (commits come ten times a second), and never once older than {@code maxAgeMs}.
+ * One request recomputes a key at a time; the others meanwhile get the previous answer, or wait for the
+ * new one when the previous is older than {@code maxAgeMs}. Without that, every commit made all waiting
+ * requests query at once, and they timed out waiting for the pool.
  */
 final class ResponseCache
 {
     private static final int MAX_ENTRIES = 2_000;
 
     private final LongSupplier version;
+    private final long minRefreshMs;
     private final long maxAgeMs;
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CompletableFuture<byte[]>> loading = new ConcurrentHashMap<>();
 
-    ResponseCache(LongSupplier version, long maxAgeMs)
+    ResponseCache(LongSupplier version, long minRefreshMs, long maxAgeMs)
     {
         this.version = requireNonNull(version, "version is null");
+        this.minRefreshMs = minRefreshMs;
         this.maxAgeMs = maxAgeMs;
     }
 
@@ -34,18 +42,53 @@ final class ResponseCache
     byte[] get(String key, Loader loader)
             throws Exception
     {
-        long current = version.getAsLong();
         long now = System.currentTimeMillis();
         Entry entry = entries.get(key);
-        if (entry != null && entry.version() == current && now - entry.loadedAt() <= maxAgeMs) {
+        if (entry != null && reusable(entry, version.getAsLong(), now)) {
             return entry.bytes();
         }
-        byte[] bytes = loader.load();
-        if (entries.size() >= MAX_ENTRIES) {
-            entries.clear();
+        CompletableFuture<byte[]> mine = new CompletableFuture<>();
+        CompletableFuture<byte[]> running = loading.putIfAbsent(key, mine);
+        if (running != null) {
+            if (entry != null && now - entry.loadedAt() <= maxAgeMs) {
+                return entry.bytes();
+            }
+            return await(running);
         }
-        entries.put(key, new Entry(current, now, bytes));
-        return bytes;
+        try {
+            long computedAt = version.getAsLong();
+            byte[] bytes = loader.load();
+            if (entries.size() >= MAX_ENTRIES) {
+                entries.clear();
+            }
+            entries.put(key, new Entry(computedAt, System.currentTimeMillis(), bytes));
+            mine.complete(bytes);
+            return bytes;
+        }
+        catch (Exception e) {
+            mine.completeExceptionally(e);
+            throw e;
+        }
+        finally {
+            loading.remove(key, mine);
+        }
+    }
+
+    private static byte[] await(CompletableFuture<byte[]> running)
+            throws Exception
+    {
+        try {
+            return running.get();
+        }
+        catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    private boolean reusable(Entry entry, long currentVersion, long now)
+    {
+        long age = now - entry.loadedAt();
+        return age <= maxAgeMs && (entry.version() == currentVersion || age < minRefreshMs);
     }
 
     private record Entry(long version, long loadedAt, byte[] bytes) {}
