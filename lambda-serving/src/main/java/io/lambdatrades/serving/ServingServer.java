@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import static java.util.Objects.requireNonNull;
 
 /**
  * The serving layer's HTTP server (SPEC 7 and 8): the API over the merged views, the live stream, the
