@@ -54,12 +54,12 @@ final class StreamClient
         return symbols;
     }
 
-    /** @return false when the client was dropped (too far behind, stuck, or gone) */
+    /** @return false when this frame made the client be dropped (too far behind, or its write stuck); a closed client ignores it */
     boolean offer(StreamFrame frame, long now)
     {
         synchronized (this) {
             if (closed) {
-                return false;
+                return true;
             }
             if (queue.size() >= buffer || writing && now - writeStartedAt > stuckAfterMs) {
                 closed = true;

@@ -115,6 +115,10 @@ class LiveStreamIT
                 await().atMost(Duration.ofSeconds(60)).until(() -> received(reading).size() >= sent.size());
                 assertThat(received(reading)).containsExactlyInAnyOrderElementsOf(keys(sent));
                 await("the stalled client dropped").atMost(Duration.ofSeconds(30)).until(() -> server.streamClients() == 1);
+                java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(metrics.body()).contains("lambda_stream_dropped_clients 1.0");
             }
         }
     }
