@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 
 import static java.util.Objects.requireNonNull;
@@ -131,6 +132,23 @@ public final class AbsorbLedger
                 PreparedStatement statement = connection.prepareStatement("UPDATE lambda.absorb_runs SET installed_at = now() WHERE absorb_id = ?")) {
             statement.setLong(1, absorbId);
             statement.executeUpdate();
+        }
+    }
+
+    /** The trade dates the master dataset holds: those of every installed absorb, known without listing the table. */
+    public SortedSet<String> installedDates()
+            throws SQLException
+    {
+        try (Connection connection = postgres.open();
+                PreparedStatement statement = connection.prepareStatement("""
+                        SELECT DISTINCT f.trade_date FROM lambda.absorb_files f JOIN lambda.absorb_runs r ON r.absorb_id = f.absorb_id
+                        WHERE r.installed_at IS NOT NULL""");
+                ResultSet rows = statement.executeQuery()) {
+            SortedSet<String> dates = new TreeSet<>();
+            while (rows.next()) {
+                dates.add(rows.getString(1));
+            }
+            return dates;
         }
     }
 

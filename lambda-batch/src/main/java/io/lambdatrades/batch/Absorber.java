@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,15 +61,18 @@ public final class Absorber
             progress.step(BatchProgress.Step.ABSORB_RECOVERED, recovered + " absorb(s) committed by an earlier run moved into the table");
         }
 
-        TopicOffsets offsets = TopicOffsets.read(bootstrapServers, topic);
+        AbsorbBacklog backlog = AbsorbBacklog.read(ledger, bootstrapServers, topic);
+        TopicOffsets offsets = backlog.offsets();
         if (!BatchViews.canOrder(offsets.end())) {
             throw new IllegalStateException("topic " + topic + " has a partition >= 1024 or an offset >= 2^37, beyond what the batch views can order");
         }
-        Map<Integer, Long> start = startOffsets(offsets);
-        long records = offsets.end().entrySet().stream().mapToLong(entry -> entry.getValue() - start.get(entry.getKey())).sum();
+        backlog.expired().forEach(gone -> log.warn("Partition {} of {}: offsets {} to {} expired from Kafka before they were absorbed",
+                gone.partition(), topic, gone.first(), gone.last()));
+        Map<Integer, Long> start = backlog.start();
+        long records = backlog.records();
         if (records <= 0) {
             progress.step(BatchProgress.Step.ABSORB_DONE, "no new records in " + topic);
-            return new AbsorbResult(0, 0, Set.of());
+            return AbsorbResult.nothing(backlog.expired());
         }
 
         String stagingDir = stagingRoot() + "/" + UUID.randomUUID();
@@ -100,23 +102,7 @@ public final class Absorber
             log.warn("{} records of {} did not decode and are not in the master dataset (the speed layer sends them to the dead-letter topic)", undecodable.value(), topic);
         }
         progress.step(BatchProgress.Step.ABSORB_DONE, String.format(Locale.ROOT, "%,d trades absorbed into %s (%s)", absorbed, MasterDataset.TABLE, String.join(", ", dates)));
-        return new AbsorbResult(absorbed, undecodable.value(), dates);
-    }
-
-    private Map<Integer, Long> startOffsets(TopicOffsets offsets)
-            throws SQLException
-    {
-        Map<Integer, Long> absorbed = ledger.nextOffsets(topic);
-        Map<Integer, Long> start = new HashMap<>();
-        offsets.end().keySet().forEach(partition -> {
-            long first = offsets.beginning().get(partition);
-            long next = absorbed.getOrDefault(partition, first);
-            if (next < first) {
-                log.warn("Partition {} of {}: offsets {} to {} expired from Kafka before they were absorbed", partition, topic, next, first - 1);
-            }
-            start.put(partition, Math.max(next, first));
-        });
-        return start;
+        return new AbsorbResult(absorbed, undecodable.value(), dates, backlog.expired());
     }
 
     /** Moves the files of every committed but unfinished absorb into the table; safe to repeat after a crash at any point. */
@@ -200,12 +186,21 @@ public final class Absorber
         return spark.sparkContext().hadoopConfiguration();
     }
 
-    /** @param tradeDates the UTC dates the new trades fall on */
-    public record AbsorbResult(long trades, long undecodable, Set<String> tradeDates)
+    /**
+     * @param tradeDates the UTC dates the new trades fall on
+     * @param expired offsets Kafka deleted before they were absorbed
+     */
+    public record AbsorbResult(long trades, long undecodable, Set<String> tradeDates, List<AbsorbBacklog.ExpiredOffsets> expired)
     {
         public AbsorbResult
         {
             tradeDates = Set.copyOf(tradeDates);
+            expired = List.copyOf(expired);
+        }
+
+        static AbsorbResult nothing(List<AbsorbBacklog.ExpiredOffsets> expired)
+        {
+            return new AbsorbResult(0, 0, Set.of(), expired);
         }
     }
 }

@@ -12,29 +12,36 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * One batch run: absorb Kafka into the master dataset, recompute the views of every date that has
- * new data or was just closed, publish them to PostgreSQL and advance the cutoff. Each step is
- * recorded in {@code batch_task_runs}; one run at a time.
+ * A batch run: absorb Kafka into the master dataset, recompute the views of every date that has new
+ * data or was just closed, publish them to PostgreSQL and advance the cutoff. Each task is recorded in
+ * {@code batch_task_runs}; a run resumed after a failure continues from its first unfinished task.
+ * One run at a time per database. Spark starts only when there is something to absorb or recompute.
  */
 public final class BatchPipeline
 {
-    private final SparkSession spark;
+    private final Supplier<SparkSession> spark;
     private final BatchConfig config;
     private final PostgresConnection postgres;
     private final String bootstrapServers;
     private final String topic;
     private final BatchProgress progress;
+    private final BatchRunLog runLog;
+    private final AbsorbLedger ledger;
 
-    public BatchPipeline(SparkSession spark, BatchConfig config, PostgresConnection postgres, String bootstrapServers, String topic, BatchProgress progress)
+    /** @param spark called when Spark is first needed; the caller owns the session */
+    public BatchPipeline(Supplier<SparkSession> spark, BatchConfig config, PostgresConnection postgres, String bootstrapServers, String topic, BatchProgress progress)
     {
         this.spark = requireNonNull(spark, "spark is null");
         this.config = requireNonNull(config, "config is null");
@@ -42,39 +49,111 @@ public final class BatchPipeline
         this.bootstrapServers = requireNonNull(bootstrapServers, "bootstrapServers is null");
         this.topic = requireNonNull(topic, "topic is null");
         this.progress = requireNonNull(progress, "progress is null");
+        this.runLog = new BatchRunLog(postgres);
+        this.ledger = new AbsorbLedger(postgres);
     }
 
+    /** A new run with every task, recorded in the history as it goes. */
     public BatchResult run(BatchRequest request)
             throws Exception
     {
         try (PipelineLock lock = PipelineLock.acquire(postgres)) {
-            BatchRunLog runLog = new BatchRunLog(postgres);
             Instant previousCutoff = readCutoff();
             Instant cutoff = request.cutoff().isAfter(previousCutoff) ? request.cutoff() : previousCutoff;
-            long runId = runLog.start(cutoff.minus(config.period()), cutoff, request.trigger());
-            try {
-                MasterDataset master = MasterDataset.ensure(spark, config.warehouseDir());
-                AbsorbLedger ledger = new AbsorbLedger(postgres);
-                Absorber.AbsorbResult absorbed = task(runLog, runId, "absorb",
-                        () -> new Absorber(spark, master, ledger, bootstrapServers, topic, progress).run());
-                SortedSet<String> dates = task(runLog, runId, "views", () -> computeViews(master, ledger, request, previousCutoff, cutoff));
-                Map<String, Long> published = task(runLog, runId, "publish",
-                        () -> new ViewPublisher(postgres, new ViewStore(spark, config.viewsDir())).publish(dates, cutoff, config.period()));
-                progress.step(BatchProgress.Step.PUBLISHED, "published " + published + "; cutoff " + cutoff);
-                runLog.ended(runId, null);
-                return new BatchResult(runId, absorbed.trades(), dates, cutoff, published);
-            }
-            catch (Exception e) {
-                runLog.ended(runId, String.valueOf(e.getMessage()));
-                throw e;
-            }
+            long runId = runLog.start(cutoff.minus(config.period()), cutoff, request.trigger(), request.backfillFrom(), request.backfillTo());
+            return execute(runLog.read(runId), List.of(BatchTask.values()), true);
         }
     }
 
-    private SortedSet<String> computeViews(MasterDataset master, AbsorbLedger ledger, BatchRequest request, Instant previousCutoff, Instant cutoff)
+    /** A run already in the history (queued by the scheduler): its tasks that have not succeeded yet. */
+    public BatchResult resume(long runId)
+            throws Exception
+    {
+        try (PipelineLock lock = PipelineLock.acquire(postgres)) {
+            BatchRunLog.RunRecord run = runLog.read(runId);
+            runLog.running(runId);
+            return execute(run, run.remaining(), true);
+        }
+    }
+
+    /**
+     * One task of the run an external orchestrator drives for a period; the publish ends the run.
+     *
+     * @param request the period's request ({@link BatchRequest#period})
+     */
+    public BatchResult task(BatchTask task, BatchRequest request)
+            throws Exception
+    {
+        try (PipelineLock lock = PipelineLock.acquire(postgres)) {
+            long runId = runLog.externalRun(request.cutoff().minus(config.period()), request.cutoff());
+            runLog.running(runId);
+            return execute(runLog.read(runId), List.of(task), task == BatchTask.PUBLISH);
+        }
+    }
+
+    private BatchResult execute(BatchRunLog.RunRecord run, List<BatchTask> tasks, boolean endsRun)
+            throws Exception
+    {
+        long runId = run.runId();
+        try {
+            Instant previousCutoff = readCutoff();
+            Instant cutoff = run.periodEnd().isAfter(previousCutoff) ? run.periodEnd() : previousCutoff;
+            Absorber.AbsorbResult absorbed = Absorber.AbsorbResult.nothing(List.of());
+            if (tasks.contains(BatchTask.ABSORB)) {
+                absorbed = task(runId, BatchTask.ABSORB, this::absorb);
+                runLog.absorbed(runId, absorbed);
+            }
+            SortedSet<String> dates = run.viewDates().orElseGet(TreeSet::new);
+            if (tasks.contains(BatchTask.VIEWS)) {
+                dates = task(runId, BatchTask.VIEWS, () -> computeViews(run.request(), previousCutoff, cutoff));
+                runLog.viewsComputed(runId, dates);
+            }
+            else if (tasks.contains(BatchTask.PUBLISH) && run.viewDates().isEmpty()) {
+                throw new IllegalStateException("run " + runId + " has not computed its views yet: run its views task first");
+            }
+            Map<String, Long> published = Map.of();
+            if (tasks.contains(BatchTask.PUBLISH)) {
+                SortedSet<String> publishing = dates;
+                published = task(runId, BatchTask.PUBLISH, () -> new ViewPublisher(postgres, () -> new ViewStore(spark.get(), config.viewsDir()))
+                        .publish(publishing, cutoff, config.period()));
+                runLog.published(runId, published.values().stream().mapToLong(Long::longValue).sum());
+                progress.step(BatchProgress.Step.PUBLISHED, "published " + published + "; cutoff " + cutoff);
+            }
+            if (endsRun) {
+                runLog.ended(runId, null);
+            }
+            return new BatchResult(runId, absorbed.trades(), absorbed.expired(), dates, cutoff, published);
+        }
+        catch (Exception e) {
+            runLog.ended(runId, String.valueOf(e.getMessage()));
+            throw e;
+        }
+    }
+
+    private Absorber.AbsorbResult absorb()
+            throws SQLException, IOException
+    {
+        Absorber.AbsorbResult result;
+        AbsorbBacklog backlog = ledger.pendingInstalls().isEmpty() ? AbsorbBacklog.read(ledger, bootstrapServers, topic) : null;
+        if (backlog != null && backlog.records() == 0) {
+            progress.step(BatchProgress.Step.ABSORB_DONE, "no new records in " + topic);
+            result = Absorber.AbsorbResult.nothing(backlog.expired());
+        }
+        else {
+            result = new Absorber(spark.get(), MasterDataset.ensure(spark.get(), config.warehouseDir()), ledger, bootstrapServers, topic, progress).run();
+        }
+        if (!result.expired().isEmpty()) {
+            progress.step(BatchProgress.Step.ABSORB_DONE, String.format(Locale.ROOT, "%,d offsets expired from Kafka before the master dataset absorbed them: %s",
+                    result.expired().stream().mapToLong(AbsorbBacklog.ExpiredOffsets::count).sum(),
+                    result.expired().stream().map(gone -> "partition " + gone.partition() + " offsets " + gone.first() + "-" + gone.last()).collect(Collectors.joining(", "))));
+        }
+        return result;
+    }
+
+    private SortedSet<String> computeViews(BatchRequest request, Instant previousCutoff, Instant cutoff)
             throws SQLException, IOException, InterruptedException
     {
-        SortedSet<String> stored = master.tradeDates();
+        SortedSet<String> stored = ledger.installedDates();
         Set<String> candidates = new TreeSet<>(request.backfill());
         ledger.dirtyDates().forEach(date -> candidates.add(date.toString()));
         for (String date : stored) {
@@ -92,7 +171,8 @@ public final class BatchPipeline
             progress.step(BatchProgress.Step.VIEWS_DONE, "no closed period has new data");
             return dates;
         }
-        new ViewBuilder(new ViewStore(spark, config.viewsDir())).build(master.read(dates), cutoff);
+        MasterDataset master = MasterDataset.ensure(spark.get(), config.warehouseDir());
+        new ViewBuilder(new ViewStore(spark.get(), config.viewsDir())).build(master.read(dates), cutoff);
         progress.step(BatchProgress.Step.VIEWS_DONE, String.format(Locale.ROOT, "views recomputed for %d date(s): %s", dates.size(), String.join(", ", dates)));
         return dates;
     }
@@ -108,17 +188,17 @@ public final class BatchPipeline
         }
     }
 
-    private static <T> T task(BatchRunLog runLog, long runId, String name, Task<T> task)
+    private <T> T task(long runId, BatchTask task, Task<T> work)
             throws Exception
     {
-        runLog.taskStarted(runId, name);
+        runLog.taskStarted(runId, task);
         try {
-            T result = task.run();
-            runLog.taskEnded(runId, name, null);
+            T result = work.run();
+            runLog.taskEnded(runId, task, null);
             return result;
         }
         catch (Exception e) {
-            runLog.taskEnded(runId, name, String.valueOf(e.getMessage()));
+            runLog.taskEnded(runId, task, String.valueOf(e.getMessage()));
             throw e;
         }
     }
@@ -140,11 +220,16 @@ public final class BatchPipeline
                 throws Exception;
     }
 
-    /** @param published rows loaded into each PostgreSQL table */
-    public record BatchResult(long runId, long absorbedTrades, SortedSet<String> viewDates, Instant cutoff, Map<String, Long> published)
+    /**
+     * @param expired offsets the absorb found gone from Kafka before they were absorbed
+     * @param published rows loaded into each PostgreSQL table
+     */
+    public record BatchResult(long runId, long absorbedTrades, List<AbsorbBacklog.ExpiredOffsets> expired, SortedSet<String> viewDates, Instant cutoff,
+            Map<String, Long> published)
     {
         public BatchResult
         {
+            expired = List.copyOf(expired);
             viewDates = new TreeSet<>(viewDates);
             published = Map.copyOf(published);
         }

@@ -6,7 +6,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.Set;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -16,22 +16,41 @@ import static java.util.Objects.requireNonNull;
  * What one batch run is asked to do.
  *
  * @param cutoff where the run moves the cutoff to (it never moves back)
- * @param backfill dates recomputed even when nothing new arrived for them
- * @param trigger who asked: manual, backfill, schedule
+ * @param backfillFrom with {@code backfillTo}, the dates recomputed even when nothing new arrived for them
+ * @param trigger who asked: manual, backfill, schedule, catch-up
  */
-public record BatchRequest(Instant cutoff, Set<String> backfill, String trigger)
+public record BatchRequest(Instant cutoff, Optional<LocalDate> backfillFrom, Optional<LocalDate> backfillTo, String trigger)
 {
     public BatchRequest
     {
         requireNonNull(cutoff, "cutoff is null");
-        backfill = Set.copyOf(backfill);
+        requireNonNull(backfillFrom, "backfillFrom is null");
+        requireNonNull(backfillTo, "backfillTo is null");
         requireNonNull(trigger, "trigger is null");
+    }
+
+    /** Closes what ends by {@code cutoff}, recomputing only what has new data. */
+    public static BatchRequest closing(Instant cutoff, String trigger)
+    {
+        return new BatchRequest(cutoff, Optional.empty(), Optional.empty(), trigger);
+    }
+
+    /** The dates a backfill recomputes, from the first to the last inclusive. */
+    public SortedSet<String> backfill()
+    {
+        SortedSet<String> dates = new TreeSet<>();
+        if (backfillFrom.isPresent() && backfillTo.isPresent()) {
+            for (LocalDate date = backfillFrom.get(); !date.isAfter(backfillTo.get()); date = date.plusDays(1)) {
+                dates.add(date.toString());
+            }
+        }
+        return dates;
     }
 
     /** Everything closed by now: the cutoff at the start of the current period. */
     public static BatchRequest now(Instant now, Duration period)
     {
-        return new BatchRequest(floor(now, period), Set.of(), "manual");
+        return closing(floor(now, period), "manual");
     }
 
     /**
@@ -49,7 +68,7 @@ public record BatchRequest(Instant cutoff, Set<String> backfill, String trigger)
         if (end.isAfter(now)) {
             throw new IllegalArgumentException("--period " + start + " has not ended yet (it ends at " + end + ")");
         }
-        return new BatchRequest(end, Set.of(), "manual");
+        return closing(end, "manual");
     }
 
     /** Recomputes the views of every date from {@code from} to {@code to} inclusive, and closes what is closed by now. */
@@ -58,11 +77,7 @@ public record BatchRequest(Instant cutoff, Set<String> backfill, String trigger)
         if (from.isAfter(to)) {
             throw new IllegalArgumentException("--from " + from + " is after --to " + to);
         }
-        SortedSet<String> dates = new TreeSet<>();
-        for (LocalDate date = from; !date.isAfter(to); date = date.plusDays(1)) {
-            dates.add(date.toString());
-        }
-        return new BatchRequest(floor(now, period), dates, "backfill");
+        return new BatchRequest(floor(now, period), Optional.of(from), Optional.of(to), "backfill");
     }
 
     public static Instant floor(Instant instant, Duration period)

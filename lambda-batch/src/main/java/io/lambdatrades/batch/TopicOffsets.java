@@ -15,11 +15,11 @@ import java.util.stream.Collectors;
 import static java.util.Objects.requireNonNull;
 
 /** The first and the end offsets of every partition of a topic, read once. */
-record TopicOffsets(String topic, Map<Integer, Long> beginning, Map<Integer, Long> end)
+public record TopicOffsets(String topic, Map<Integer, Long> beginning, Map<Integer, Long> end)
 {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    TopicOffsets
+    public TopicOffsets
     {
         requireNonNull(topic, "topic is null");
         beginning = Map.copyOf(beginning);

@@ -22,6 +22,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -48,9 +49,10 @@ public final class ViewPublisher
                 WHERE n.symbol = t.symbol AND n.ts < ? AND (n.ts, n.kafka_partition, n.kafka_offset) > (t.ts, t.kafka_partition, t.kafka_offset))""";
 
     private final PostgresConnection postgres;
-    private final ViewStore views;
+    private final Supplier<ViewStore> views;
 
-    public ViewPublisher(PostgresConnection postgres, ViewStore views)
+    /** @param views read only when there are dates to publish, so that a publish of nothing needs no Spark */
+    public ViewPublisher(PostgresConnection postgres, Supplier<ViewStore> views)
     {
         this.postgres = requireNonNull(postgres, "postgres is null");
         this.views = requireNonNull(views, "views is null");
@@ -69,7 +71,7 @@ public final class ViewPublisher
             if (!tradeDates.isEmpty()) {
                 for (Map.Entry<ViewStore.View, Table> entry : TABLES.entrySet()) {
                     Table table = entry.getValue();
-                    loaded.put(table.name(), replace(connection, table, views.read(entry.getKey(), tradeDates), tradeDates));
+                    loaded.put(table.name(), replace(connection, table, views.get().read(entry.getKey(), tradeDates), tradeDates));
                 }
             }
             advanceCutoff(connection, cutoff, period, tradeDates);

@@ -37,7 +37,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -71,7 +70,7 @@ class BatchLayerIT
                        (0, 2, 'AAPL', '', 'AAPL', 1, 1, '2026-11-22T23:59:00Z', '{}', 'simulate', now()),
                        (0, 3, 'AAPL', '', 'AAPL', 1, 1, '2026-11-23T00:00:00Z', '{}', 'simulate', now())""");
 
-        BatchPipeline.BatchResult first = fixture.pipeline().run(new BatchRequest(CUTOFF, Set.of(), "test"));
+        BatchPipeline.BatchResult first = fixture.pipeline().run(BatchRequest.closing(CUTOFF, "test"));
 
         List<SentTrade> sent = KafkaTopics.readTrades(kafka.bootstrapServers(), fixture.topic());
         assertThat(first.absorbedTrades()).isEqualTo(sent.size());
@@ -85,7 +84,7 @@ class BatchLayerIT
         assertThat(hive.spark().sql("SELECT sum(trades) FROM lambda.daily").first().getLong(0))
                 .isEqualTo(sent.stream().filter(trade -> trade.trade().ts() < CUTOFF.toEpochMilli()).count());
 
-        BatchPipeline.BatchResult again = fixture.pipeline().run(new BatchRequest(CUTOFF, Set.of(), "test"));
+        BatchPipeline.BatchResult again = fixture.pipeline().run(BatchRequest.closing(CUTOFF, "test"));
 
         assertThat(again.absorbedTrades()).isZero();
         assertMasterDatasetHoldsEachTradeOnce(hive, sent.size());
@@ -102,15 +101,15 @@ class BatchLayerIT
         produce(kafka, fixture.topic(), trades(new Random(12), 2_000, FIRST_DAY, 2 * DAY));
 
         BatchPipeline crashBeforeCommit = fixture.pipeline(crashAt(BatchProgress.Step.ABSORB_STAGED));
-        assertThatThrownBy(() -> crashBeforeCommit.run(new BatchRequest(CUTOFF, Set.of(), "test"))).hasMessageContaining("crash at ABSORB_STAGED");
+        assertThatThrownBy(() -> crashBeforeCommit.run(BatchRequest.closing(CUTOFF, "test"))).hasMessageContaining("crash at ABSORB_STAGED");
 
         produce(kafka, fixture.topic(), trades(new Random(13), 1_000, FIRST_DAY + DAY, DAY));
         BatchPipeline crashAfterCommit = fixture.pipeline(crashAt(BatchProgress.Step.ABSORB_COMMITTED));
-        assertThatThrownBy(() -> crashAfterCommit.run(new BatchRequest(CUTOFF, Set.of(), "test"))).hasMessageContaining("crash at ABSORB_COMMITTED");
+        assertThatThrownBy(() -> crashAfterCommit.run(BatchRequest.closing(CUTOFF, "test"))).hasMessageContaining("crash at ABSORB_COMMITTED");
         assertThat(query(fixture.database(), "SELECT state FROM lambda.batch_runs ORDER BY run_id")).containsExactly("failed", "failed");
 
         produce(kafka, fixture.topic(), trades(new Random(14), 500, FIRST_DAY + 2 * DAY, DAY));
-        fixture.pipeline().run(new BatchRequest(CUTOFF, Set.of(), "test"));
+        fixture.pipeline().run(BatchRequest.closing(CUTOFF, "test"));
 
         List<SentTrade> sent = KafkaTopics.readTrades(kafka.bootstrapServers(), fixture.topic());
         assertThat(sent).hasSize(3_500);
@@ -124,11 +123,11 @@ class BatchLayerIT
     {
         Fixture fixture = fixture(kafka, postgres, hive, dir, "batch_late");
         produce(kafka, fixture.topic(), trades(new Random(15), 1_500, FIRST_DAY, 3 * DAY));
-        fixture.pipeline().run(new BatchRequest(CUTOFF, Set.of(), "test"));
+        fixture.pipeline().run(BatchRequest.closing(CUTOFF, "test"));
 
         Trade late = new Trade("AAPL", 123.45, 7, FIRST_DAY + 5 * HOUR + 1, List.of("late"), "simulate", CUTOFF.toEpochMilli() + 5);
         produce(kafka, fixture.topic(), List.of(late));
-        BatchPipeline.BatchResult rerun = fixture.pipeline().run(new BatchRequest(CUTOFF, Set.of(), "test"));
+        BatchPipeline.BatchResult rerun = fixture.pipeline().run(BatchRequest.closing(CUTOFF, "test"));
 
         assertThat(rerun.absorbedTrades()).isEqualTo(1);
         assertThat(rerun.viewDates()).containsExactly("2026-11-20");
@@ -183,7 +182,7 @@ class BatchLayerIT
 
         BatchPipeline pipeline(BatchProgress progress)
         {
-            return new BatchPipeline(hive.spark(), config, database, kafka.bootstrapServers(), topic, progress);
+            return new BatchPipeline(hive::spark, config, database, kafka.bootstrapServers(), topic, progress);
         }
     }
 

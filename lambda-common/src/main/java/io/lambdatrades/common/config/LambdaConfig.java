@@ -7,7 +7,8 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /** The validated configuration of one process. */
-public record LambdaConfig(Path dataDir, KafkaConfig kafka, PostgresConfig postgres, IngestConfig ingest, SpeedConfig speed, BatchConfig batch, ServingConfig serving, Map<String, String> effective)
+public record LambdaConfig(Path dataDir, KafkaConfig kafka, PostgresConfig postgres, IngestConfig ingest, SpeedConfig speed, BatchConfig batch, SchedulerConfig scheduler, ServingConfig serving,
+        Map<String, String> effective)
 {
     public LambdaConfig
     {
@@ -17,6 +18,7 @@ public record LambdaConfig(Path dataDir, KafkaConfig kafka, PostgresConfig postg
         requireNonNull(ingest, "ingest is null");
         requireNonNull(speed, "speed is null");
         requireNonNull(batch, "batch is null");
+        requireNonNull(scheduler, "scheduler is null");
         requireNonNull(serving, "serving is null");
         effective = Map.copyOf(requireNonNull(effective, "effective is null"));
     }
@@ -39,6 +41,7 @@ public record LambdaConfig(Path dataDir, KafkaConfig kafka, PostgresConfig postg
                 ingest,
                 SpeedConfig.from(values, dataDir),
                 BatchConfig.from(values, dataDir),
+                SchedulerConfig.from(values),
                 ServingConfig.from(values),
                 values.describe());
     }

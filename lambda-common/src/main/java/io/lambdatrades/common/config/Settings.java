@@ -11,9 +11,11 @@ import static io.lambdatrades.common.config.ValueParsers.anyLong;
 import static io.lambdatrades.common.config.ValueParsers.batchPeriod;
 import static io.lambdatrades.common.config.ValueParsers.bool;
 import static io.lambdatrades.common.config.ValueParsers.commaList;
+import static io.lambdatrades.common.config.ValueParsers.duration;
 import static io.lambdatrades.common.config.ValueParsers.intAtLeast;
 import static io.lambdatrades.common.config.ValueParsers.nonEmptyString;
 import static io.lambdatrades.common.config.ValueParsers.oneOf;
+import static io.lambdatrades.common.config.ValueParsers.optionalCron;
 import static io.lambdatrades.common.config.ValueParsers.optionalLocation;
 import static io.lambdatrades.common.config.ValueParsers.optionalPath;
 import static io.lambdatrades.common.config.ValueParsers.optionalThriftUri;
@@ -105,6 +107,16 @@ public final class Settings
             "Where the batch views are written as Parquet (file:, hdfs:, s3a:); empty is <data.dir>/views", optionalLocation());
     public static final Setting<Duration> BATCH_PERIOD = Setting.of("batch.period", "1d",
             "Batch period: the cutoff is aligned to it (1d, 6h, 1h, 15m)", batchPeriod());
+    public static final Setting<Duration> BATCH_DELAY = Setting.of("batch.delay", "15m",
+            "How long after a period ends the scheduler closes it, for late trades (e.g. 15m)", duration());
+    public static final Setting<Optional<String>> BATCH_SCHEDULE = Setting.of("batch.schedule", "",
+            "A cron expression (six fields, UTC) for the scheduler's runs instead of each period's end plus batch.delay", optionalCron());
+    public static final Setting<Integer> BATCH_RETRIES = Setting.of("batch.retries", "3",
+            "How many times the scheduler retries a failed run before marking it failed", intAtLeast(0));
+    public static final Setting<Duration> BATCH_RETRY_BACKOFF = Setting.of("batch.retry.backoff", "30s",
+            "Wait before a run's first retry; each further retry waits twice as long", duration());
+    public static final Setting<Boolean> SCHEDULER_ENABLED = Setting.of("scheduler.enabled", "true",
+            "Whether lambda up runs the scheduler (a child JVM it restarts when it dies)", bool());
 
     public static final Setting<String> SERVING_HOST = Setting.of("serving.host", "127.0.0.1",
             "Address the HTTP API and dashboard bind to (0.0.0.0 for every interface)", nonEmptyString());
@@ -129,6 +141,7 @@ public final class Settings
             REPLAY_FILE, REPLAY_SPEED,
             SPARK_MASTER, SPARK_PROPERTIES_FILE, SPEED_TRIGGER_MS, SPEED_MAX_BATCH_TRADES, SPEED_CHECKPOINT_DIR, SPEED_ENABLED,
             METASTORE_URI, METASTORE_PORT, WAREHOUSE_DIR, VIEWS_DIR, BATCH_PERIOD,
+            BATCH_DELAY, BATCH_SCHEDULE, BATCH_RETRIES, BATCH_RETRY_BACKOFF, SCHEDULER_ENABLED,
             SERVING_HOST, SERVING_PORT, SERVING_ENABLED, SERVING_STREAM_BUFFER, SERVING_READER_PASSWORD,
             SIMULATE_SEED);
 

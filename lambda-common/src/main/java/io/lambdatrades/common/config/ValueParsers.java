@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 public final class ValueParsers
 {
     private static final Pattern PERIOD = Pattern.compile("(\\d+)([mhd])");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
     private ValueParsers() {}
 
@@ -300,6 +301,40 @@ public final class ValueParsers
                 }
             }
             throw new IllegalArgumentException("must be a period that divides a day, such as 1d, 6h, 1h or 15m");
+        };
+    }
+
+    /** A duration as a whole number and a unit: 500ms, 30s, 15m, 2h, 1d. */
+    public static ValueParser<Duration> duration()
+    {
+        return text -> {
+            Matcher matcher = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
+            if (!matcher.matches()) {
+                throw new IllegalArgumentException("must be a duration such as 500ms, 30s, 15m, 2h or 1d");
+            }
+            long amount = Long.parseLong(matcher.group(1));
+            return switch (matcher.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
+            };
+        };
+    }
+
+    /** Empty, or a cron expression of six fields (second minute hour day-of-month month day-of-week). */
+    public static ValueParser<Optional<String>> optionalCron()
+    {
+        return text -> {
+            String cron = text.trim();
+            if (cron.isEmpty()) {
+                return Optional.empty();
+            }
+            if (cron.split("\\s+").length != 6) {
+                throw new IllegalArgumentException("must be a cron expression of six fields: second minute hour day-of-month month day-of-week, such as '0 30 0 * * *'");
+            }
+            return Optional.of(cron);
         };
     }
 }

@@ -1,0 +1,22 @@
+package io.lambdatrades.batch;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/** The steps of a batch run, in order; each is idempotent, so a retry continues from the one that failed. */
+public enum BatchTask
+{
+    ABSORB, VIEWS, PUBLISH;
+
+    /** The name in {@code batch_task_runs} and on the command line. */
+    public String id()
+    {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static BatchTask of(String id)
+    {
+        return Arrays.stream(values()).filter(task -> task.id().equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown batch task '" + id + "' (absorb, views or publish)"));
+    }
+}

@@ -1,0 +1,82 @@
+package io.lambdatrades.scheduler;
+
+import io.lambdatrades.common.UnabsorbedTrades;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Queues every period that is due and not queued yet, in order. The first period is the one after the
+ * last the schedule closed, else after the cutoff, else the one of the oldest trade not absorbed yet
+ * (a first start with days of history closes each of those days).
+ */
+public final class PeriodCloser
+{
+    private static final Logger log = LoggerFactory.getLogger(PeriodCloser.class);
+
+    private final RunQueue queue;
+    private final UnabsorbedTrades unabsorbed;
+    private final Duration period;
+    private final Duration delay;
+
+    public PeriodCloser(RunQueue queue, UnabsorbedTrades unabsorbed, Duration period, Duration delay)
+    {
+        this.queue = requireNonNull(queue, "queue is null");
+        this.unabsorbed = requireNonNull(unabsorbed, "unabsorbed is null");
+        this.period = requireNonNull(period, "period is null");
+        this.delay = requireNonNull(delay, "delay is null");
+    }
+
+    /**
+     * @param onTime whether this is a tick of the schedule on time: then the newest due period is the
+     * schedule's, and the older ones (missed while nothing ran) are catch-up
+     * @return the periods due, queued now or before
+     */
+    public List<BatchPeriod> closeDue(Instant now, boolean onTime)
+            throws SQLException
+    {
+        Optional<Instant> from = queue.lastClosedEnd().or(this::cutoff).or(this::oldestUnabsorbed);
+        if (from.isEmpty()) {
+            return List.of();
+        }
+        List<BatchPeriod> due = BatchPeriod.due(from.get(), now, period, delay);
+        if (due.isEmpty()) {
+            return due;
+        }
+        int added = queue.enqueueClosing(due.subList(0, due.size() - (onTime ? 1 : 0)), "catch-up");
+        if (onTime) {
+            added += queue.enqueueClosing(due.subList(due.size() - 1, due.size()), "schedule");
+        }
+        if (added > 0) {
+            log.info("Queued {} batch period(s) from {} to {}", added, due.get(0).start(), due.get(due.size() - 1).end());
+        }
+        return due;
+    }
+
+    private Optional<Instant> cutoff()
+    {
+        try {
+            return queue.cutoff();
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException("cannot read the cutoff: " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<Instant> oldestUnabsorbed()
+    {
+        try {
+            return unabsorbed.oldest().flatMap(UnabsorbedTrades.Oldest::tradeTs);
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException("cannot read the absorbed offsets: " + e.getMessage(), e);
+        }
+    }
+}
