@@ -14,9 +14,14 @@ import io.lambdatrades.embedded.testing.KafkaTopics;
 import io.lambdatrades.embedded.testing.SharedKafka;
 import io.lambdatrades.embedded.testing.SharedPostgres;
 import io.lambdatrades.embedded.testing.TestDatabases;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -34,8 +39,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -132,6 +140,83 @@ class BatchLayerIT
         assertThat(rerun.absorbedTrades()).isEqualTo(1);
         assertThat(rerun.viewDates()).containsExactly("2026-11-20");
         assertViews(fixture, KafkaTopics.readTrades(kafka.bootstrapServers(), fixture.topic()));
+    }
+
+    @Test
+    void theTasksOneByOneAndABackfillGiveTheViewsOfOneRun(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, Hive hive, @TempDir Path dir)
+            throws Exception
+    {
+        Fixture fixture = fixture(kafka, postgres, hive, dir, "batch_tasks");
+        produce(kafka, fixture.topic(), trades(new Random(16), 3_000, FIRST_DAY, 3 * DAY + 6 * HOUR));
+        BatchPipeline pipeline = fixture.pipeline();
+        for (String day : List.of("2026-11-20", "2026-11-21", "2026-11-22")) {
+            BatchRequest period = BatchRequest.period(day, Instant.now(), fixture.config().period());
+            for (BatchTask task : BatchTask.values()) {
+                pipeline.task(task, period);
+            }
+        }
+        List<SentTrade> sent = KafkaTopics.readTrades(kafka.bootstrapServers(), fixture.topic());
+        assertViews(fixture, sent);
+        assertThat(query(fixture.database(), "SELECT trigger || ' ' || state FROM lambda.batch_runs ORDER BY run_id"))
+                .containsExactly("external success", "external success", "external success");
+
+        // A publish whose views were not computed is refused, and changes nothing.
+        assertThatThrownBy(() -> pipeline.task(BatchTask.PUBLISH, BatchRequest.period("2026-11-23", Instant.now(), fixture.config().period())))
+                .hasMessageContaining("has not computed its views yet");
+
+        BatchPipeline.BatchResult backfill = pipeline.run(new BatchRequest(CUTOFF, Optional.of(LocalDate.parse("2026-11-20")),
+                Optional.of(LocalDate.parse("2026-11-22")), "backfill"));
+        assertThat(backfill.viewDates()).containsExactly("2026-11-20", "2026-11-21", "2026-11-22");
+        assertViews(fixture, sent);
+        assertMasterDatasetHoldsEachTradeOnce(hive, sent.size());
+    }
+
+    @Test
+    void aRunResumedAfterAFailedTaskContinuesFromThatTask(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, Hive hive, @TempDir Path dir)
+            throws Exception
+    {
+        Fixture fixture = fixture(kafka, postgres, hive, dir, "batch_resume");
+        produce(kafka, fixture.topic(), trades(new Random(17), 2_000, FIRST_DAY, 3 * DAY));
+        assertThatThrownBy(() -> fixture.pipeline(crashAt(BatchProgress.Step.VIEWS_DONE)).run(BatchRequest.closing(CUTOFF, "test")))
+                .hasMessageContaining("crash at VIEWS_DONE");
+        long runId = Long.parseLong(query(fixture.database(), "SELECT run_id FROM lambda.batch_runs").get(0));
+
+        BatchPipeline.BatchResult resumed = fixture.pipeline().resume(runId);
+
+        assertThat(resumed.absorbedTrades()).isZero();
+        assertViews(fixture, KafkaTopics.readTrades(kafka.bootstrapServers(), fixture.topic()));
+        assertThat(query(fixture.database(), "SELECT task || ' ' || state || ' ' || attempts FROM lambda.batch_task_runs ORDER BY started_at"))
+                .containsExactly("absorb success 1", "views success 2", "publish success 1");
+        assertThat(query(fixture.database(), "SELECT state || ' ' || trades_absorbed || ' ' || (rows_published > 0) FROM lambda.batch_runs"))
+                .containsExactly("success 2000 true");
+    }
+
+    @Test
+    void offsetsKafkaDeletedBeforeTheAbsorbAreRecordedOnceAsLost(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, Hive hive, @TempDir Path dir)
+            throws Exception
+    {
+        Fixture fixture = fixture(kafka, postgres, hive, dir, "batch_lost");
+        produce(kafka, fixture.topic(), trades(new Random(18), 900, FIRST_DAY, 2 * DAY));
+        // What retention does to a segment, done at once: the fullest partition starts at offset 40 now.
+        int partition;
+        try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+            for (int candidate = 0; candidate < 3; candidate++) {
+                partitions.put(new TopicPartition(fixture.topic(), candidate), OffsetSpec.latest());
+            }
+            partition = admin.listOffsets(partitions).all().get().entrySet().stream()
+                    .max(Comparator.comparingLong(entry -> entry.getValue().offset())).orElseThrow().getKey().partition();
+            admin.deleteRecords(Map.of(new TopicPartition(fixture.topic(), partition), RecordsToDelete.beforeOffset(40))).all().get();
+        }
+
+        BatchPipeline.BatchResult run = fixture.pipeline().run(BatchRequest.closing(CUTOFF, "test"));
+
+        assertThat(run.expired()).containsExactly(new AbsorbBacklog.ExpiredOffsets(fixture.topic(), partition, 0, 39));
+        assertThat(run.absorbedTrades()).isEqualTo(860);
+        assertThat(query(fixture.database(), "SELECT offsets_lost FROM lambda.batch_runs")).containsExactly("40");
+        fixture.pipeline().run(BatchRequest.closing(CUTOFF, "test"));
+        assertThat(query(fixture.database(), "SELECT kafka_partition || ':' || first_offset || '-' || last_offset || ' ' || (acknowledged_at IS NULL) FROM lambda.retention_losses"))
+                .containsExactly(partition + ":0-39 true");
     }
 
     private static BatchProgress crashAt(BatchProgress.Step step)

@@ -6,7 +6,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "batch", mixinStandardHelpOptions = true,
         description = "The batch layer: absorb Kafka into the master dataset, recompute the views, publish them.",
-        subcommands = BatchRunCommand.class)
+        subcommands = {BatchRunCommand.class, BatchTaskCommand.class, BatchHistoryCommand.class, BatchAckLossCommand.class})
 final class BatchCommand
         implements Runnable
 {
@@ -16,6 +16,6 @@ final class BatchCommand
     @Override
     public void run()
     {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed: run");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed: run, task, history or ack-loss");
     }
 }

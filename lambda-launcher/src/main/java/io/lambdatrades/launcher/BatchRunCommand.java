@@ -2,11 +2,9 @@ package io.lambdatrades.launcher;
 
 import io.lambdatrades.batch.BatchPipeline;
 import io.lambdatrades.batch.BatchRequest;
-import io.lambdatrades.batch.HiveSessions;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.PostgresSchema;
 import io.lambdatrades.common.config.LambdaConfig;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -22,7 +20,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "One batch run now: absorb, views, publish. Without options it closes every period ended by now.")
+        description = {"One batch run: absorb, views, publish. Without options it closes every period ended by now.",
+                "While 'lambda up' runs its scheduler, the run goes through the scheduler's queue and this command waits for it."})
 final class BatchRunCommand
         implements Callable<Integer>
 {
@@ -42,6 +41,9 @@ final class BatchRunCommand
 
         @ArgGroup(exclusive = false)
         Range range;
+
+        @Option(names = "--run-id", paramLabel = "N", description = "Run the unfinished tasks of run N of the history here and now (how the scheduler starts its runs).")
+        Long runId;
     }
 
     static final class Range
@@ -61,35 +63,36 @@ final class BatchRunCommand
         BatchRequest request = request(config, Instant.now());
         Logging.configure(config.dataDir().resolve("logs"), "batch", common.verbose);
         RunningServices services = RunningServices.find(config);
-        String bootstrapServers = services.bootstrapServers();
         PostgresConnection postgres = services.postgres();
         new PostgresSchema(postgres).migrate();
         Console console = new Console(System.out, System.console() != null);
+        if (request != null && services.schedulerRuns()) {
+            return new QueuedBatchRun(postgres, config.batch().period(), console).submitAndWait(request);
+        }
+        String bootstrapServers = services.bootstrapServers();
         long started = System.nanoTime();
         console.line("lambda batch run: " + bootstrapServers + " topic " + config.kafka().topic() + " -> " + config.batch().warehouseDir()
-                + ", views " + config.batch().viewsDir() + ", cutoff to " + request.cutoff());
-        try (MetastoreAccess metastore = MetastoreAccess.open(config, services)) {
-            SparkSession spark = HiveSessions.create("lambda-batch", config.batch(), metastore.jdbcUrl());
-            try (SparkProgress progress = new SparkProgress(spark, console)) {
-                BatchPipeline pipeline = new BatchPipeline(spark, config.batch(), postgres, bootstrapServers, config.kafka().topic(),
-                        (step, detail) -> console.line(String.format(Locale.ROOT, "  %-9s %s  (%.1f s)", step.name().toLowerCase(Locale.ROOT).replaceFirst("_.*", ""),
-                                detail, (System.nanoTime() - started) / 1e9)));
-                BatchPipeline.BatchResult result = pipeline.run(request);
-                console.line(String.format(Locale.ROOT, "lambda batch run: run %d succeeded in %.1f s: %,d trades absorbed, %d date(s) recomputed, cutoff %s",
-                        result.runId(), (System.nanoTime() - started) / 1e9, result.absorbedTrades(), result.viewDates().size(), result.cutoff()));
-            }
-            finally {
-                spark.stop();
-            }
+                + ", views " + config.batch().viewsDir() + (request == null ? ", run " + selection.runId : ", cutoff to " + request.cutoff()));
+        try (BatchSpark spark = new BatchSpark(config, services, console)) {
+            BatchPipeline pipeline = new BatchPipeline(spark, config.batch(), postgres, bootstrapServers, config.kafka().topic(),
+                    (step, detail) -> console.line(String.format(Locale.ROOT, "  %-9s %s  (%.1f s)", step.name().toLowerCase(Locale.ROOT).replaceFirst("_.*", ""),
+                            detail, (System.nanoTime() - started) / 1e9)));
+            BatchPipeline.BatchResult result = request == null ? pipeline.resume(selection.runId) : pipeline.run(request);
+            console.line(String.format(Locale.ROOT, "lambda batch run: run %d succeeded in %.1f s: %,d trades absorbed, %d date(s) recomputed, cutoff %s",
+                    result.runId(), (System.nanoTime() - started) / 1e9, result.absorbedTrades(), result.viewDates().size(), result.cutoff()));
         }
         return 0;
     }
 
+    /** What was asked for, or null for a run of the history (--run-id). */
     private BatchRequest request(LambdaConfig config, Instant now)
     {
         try {
             if (selection == null) {
                 return BatchRequest.now(now, config.batch().period());
+            }
+            if (selection.runId != null) {
+                return null;
             }
             if (selection.period != null) {
                 return BatchRequest.period(selection.period, now, config.batch().period());

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "A Lambda architecture for live market trades: Kafka, a batch layer, a speed layer, one merged view.",
-        subcommands = {UpCommand.class, IngestCommand.class, SpeedCommand.class, ServeCommand.class, BatchCommand.class, SqlCommand.class, RecordCommand.class, StatusCommand.class})
+        subcommands = {UpCommand.class, IngestCommand.class, SpeedCommand.class, SchedulerCommand.class, ServeCommand.class, BatchCommand.class, SqlCommand.class, RecordCommand.class, StatusCommand.class})
 public final class LambdaCommand
         implements Runnable
 {

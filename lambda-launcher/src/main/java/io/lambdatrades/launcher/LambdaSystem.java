@@ -5,8 +5,6 @@ import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.PostgresSchema;
 import io.lambdatrades.common.TradeTopics;
 import io.lambdatrades.common.config.LambdaConfig;
-import io.lambdatrades.common.config.Setting;
-import io.lambdatrades.common.config.Settings;
 import io.lambdatrades.embedded.EmbeddedKafka;
 import io.lambdatrades.embedded.EmbeddedMetastoreDatabase;
 import io.lambdatrades.embedded.EmbeddedPostgresServer;
@@ -61,6 +59,7 @@ final class LambdaSystem
     private String metastoreJdbcUrl = "";
     private IngestLayer ingest;
     private ChildLayer speed;
+    private ChildLayer scheduler;
     private ChildLayer serving;
     private ProgressReporter progress;
     private boolean closing;
@@ -146,6 +145,11 @@ final class LambdaSystem
             console.line(String.format("  %-10s Spark %s, trigger %d ms, checkpoint %s (a child JVM, log in %s)", "speed", config.speed().spark().master(),
                     config.speed().trigger().toMillis(), config.speed().checkpointDir(), config.dataDir().resolve("logs")));
         }
+        if (config.scheduler().enabled()) {
+            scheduler = startChildLayer("scheduler", List.of("scheduler"));
+            console.line(String.format("  %-10s %s (a child JVM; each run in a JVM of its own, log in %s)", "scheduler",
+                    SchedulerCommand.describe(config), config.dataDir().resolve("logs").resolve("batch.out")));
+        }
         if (config.serving().enabled()) {
             AdminToken.resolve(Optional.ofNullable(System.getenv(AdminToken.ENV)), config.dataDir());
             serving = startChildLayer("serving", List.of("serve", "--port", Integer.toString(config.serving().port()), "--host", config.serving().host()));
@@ -171,14 +175,7 @@ final class LambdaSystem
     /** A layer in a JVM of its own, pointed at this system's Kafka and PostgreSQL. */
     private ChildLayer startChildLayer(String name, List<String> command)
     {
-        Map<String, String> environment = new HashMap<>();
-        environment.put(ParentWatch.ENV, Long.toString(pid));
-        environment.put(Setting.envName(Settings.KAFKA_BOOTSTRAP_SERVERS.key()), bootstrapServers);
-        environment.put(Setting.envName(Settings.POSTGRES_JDBC_URL.key()), postgres.jdbcUrl());
-        environment.put(Setting.envName(Settings.POSTGRES_USER.key()), postgres.user());
-        if (!postgres.password().isEmpty()) {
-            environment.put(Setting.envName(Settings.POSTGRES_PASSWORD.key()), postgres.password());
-        }
+        Map<String, String> environment = ChildEnvironment.of(pid, bootstrapServers, postgres);
         List<String> arguments = new ArrayList<>(command);
         arguments.addAll(childOptions);
         ChildLayer layer = new ChildLayer(name, arguments, environment, config.dataDir().resolve("logs").resolve(name + ".out"));
@@ -222,6 +219,9 @@ final class LambdaSystem
         layers.put("ingest", new RuntimeState.LayerState(stopped ? "stopped" : ingest.state(), pid, ingest.lastError()));
         if (speed != null) {
             layers.put("speed", new RuntimeState.LayerState(stopped ? "stopped" : speed.state(), speed.pid(), speed.lastError()));
+        }
+        if (scheduler != null) {
+            layers.put("scheduler", new RuntimeState.LayerState(stopped ? "stopped" : scheduler.state(), scheduler.pid(), scheduler.lastError()));
         }
         if (serving != null) {
             layers.put("serving", new RuntimeState.LayerState(stopped ? "stopped" : serving.state(), serving.pid(), serving.lastError()));

@@ -40,6 +40,12 @@ record RunningServices(Optional<RuntimeState> running, LambdaConfig config)
                 .orElseThrow(() -> new ConfigException("postgres.jdbc.url: not set, and no 'lambda up' is running on " + config.dataDir()));
     }
 
+    /** Whether a running {@code lambda up} on this data directory runs the scheduler, whose queue batch runs then go through. */
+    boolean schedulerRuns()
+    {
+        return running.map(state -> state.layers().containsKey("scheduler")).orElse(false);
+    }
+
     /** The running system's embedded metastore database, when there is one. */
     Optional<String> metastoreJdbcUrl()
     {

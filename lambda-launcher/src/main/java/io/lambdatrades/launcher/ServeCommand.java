@@ -35,7 +35,7 @@ final class ServeCommand
         new PostgresSchema(postgres).migrate();
         ReaderRole.apply(postgres, config.serving().readerPassword());
         AdminToken adminToken = AdminToken.resolve(Optional.ofNullable(System.getenv(AdminToken.ENV)), config.dataDir());
-        ChildBatchTrigger batchTrigger = new ChildBatchTrigger(common.childOptions(config), config.dataDir().resolve("logs"));
+        QueueBatchTrigger batchTrigger = new QueueBatchTrigger(postgres, config.batch().period(), config.dataDir().resolve("logs").resolve("batch.out"));
         StatusProbe status = new StatusProbe(config);
         CountDownLatch stopped = new CountDownLatch(1);
         try (ServingServer server = ServingServer.start(config.serving(), postgres, status::probe, adminToken, batchTrigger, Clock.systemUTC())) {

@@ -54,6 +54,18 @@ final class StatusCommand
                 out.printf(Locale.ROOT, "  %-10s %s: %,d records in %d partitions%n", "topic", topic.getKey(), topic.getValue().records(), topic.getValue().partitions()));
         out.printf("  %-10s %s%s%n", "cutoff", status.batch().cutoff() == null ? "unknown" : status.batch().cutoff(),
                 status.batch().lateTrades() == null ? "" : String.format(Locale.ROOT, ", %,d late trades for the next batch run", status.batch().lateTrades()));
+        SystemStatus.Batch batch = status.batch();
+        if (batch.oldestUnabsorbedHours() != null) {
+            out.printf(Locale.ROOT, "  %-10s oldest unabsorbed trade in Kafka for %.1f h of %d h retention%n", "backlog", batch.oldestUnabsorbedHours(), batch.retentionHours());
+        }
+        if (batch.lastRuns() != null) {
+            batch.lastRuns().forEach(run -> out.printf(Locale.ROOT, "  %-10s %d %s %s %s, attempt %d%s%s%n", "batch run", run.runId(), run.periodStart(), run.trigger(),
+                    run.state(), run.attempts(), run.seconds() == null ? "" : String.format(Locale.ROOT, ", %.1f s", run.seconds()),
+                    run.error() == null ? "" : ": " + run.error()));
+        }
+        if (batch.nextRunAt() != null) {
+            out.printf("  %-10s %s%n", "next run", batch.nextRunAt());
+        }
         status.layers().forEach((name, layer) -> out.printf("  %-10s %-10s %s%s%n", name, layer.state(),
                 layer.pid() == null ? "" : "pid " + layer.pid(), layer.detail() == null ? "" : "  " + layer.detail()));
         SystemStatus.Ingest ingest = status.ingest();

@@ -62,8 +62,8 @@ final class StatusProbe
                 .map(url -> new PostgresConnection(url, config.postgres().user(), config.postgres().password()))
                 .or(() -> runtime.filter(state -> upAlive).map(state -> new PostgresConnection(state.postgresJdbcUrl(), state.postgresUser(), "")));
         PostgresProbe postgres = postgresConnection
-                .map(connection -> probePostgres(connection, problems))
-                .orElse(new PostgresProbe(new SystemStatus.Service("unknown", null, null), new SystemStatus.Batch(null, null)));
+                .map(connection -> probePostgres(connection, bootstrapServers, "up".equals(kafka.state()), problems))
+                .orElse(new PostgresProbe(new SystemStatus.Service("unknown", null, null), SystemStatus.Batch.unknown()));
 
         Map<String, SystemStatus.Layer> layers = new LinkedHashMap<>();
         for (String name : LAYERS) {
@@ -80,6 +80,11 @@ final class StatusProbe
         if (upAlive && !speedHealthy) {
             problems.add("the speed layer is " + speedLayer.state() + (speedLayer.detail() == null ? "" : ": " + speedLayer.detail()));
         }
+        SystemStatus.Layer schedulerLayer = layers.get("scheduler");
+        boolean schedulerHealthy = "absent".equals(schedulerLayer.state()) || "running".equals(schedulerLayer.state());
+        if (upAlive && !schedulerHealthy) {
+            problems.add("the scheduler is " + schedulerLayer.state() + (schedulerLayer.detail() == null ? "" : ": " + schedulerLayer.detail()));
+        }
         SystemStatus.Layer servingLayer = layers.get("serving");
         boolean servingHealthy = "absent".equals(servingLayer.state()) || "running".equals(servingLayer.state());
         if (upAlive && !servingHealthy) {
@@ -89,7 +94,8 @@ final class StatusProbe
         String servingUrl = "running".equals(servingLayer.state())
                 ? new StateFile<>(config.dataDir(), ServingEndpoint.FILE, ServingEndpoint.class).read().map(ServingEndpoint::url).orElse(null)
                 : null;
-        boolean healthy = "up".equals(kafka.state()) && "up".equals(postgres.service().state()) && ingestHealthy && speedHealthy && servingHealthy;
+        boolean healthy = "up".equals(kafka.state()) && "up".equals(postgres.service().state()) && ingestHealthy && speedHealthy && schedulerHealthy && servingHealthy
+                && (postgres.batch().offsetsLost() == null || postgres.batch().offsetsLost() == 0) && !postgres.batch().retentionAtRisk();
         return new SystemStatus(healthy, config.dataDir().toString(), kafka, postgres.service(), topics, postgres.batch(), layers, ingest, speed, servingUrl, problems);
     }
 
@@ -135,7 +141,7 @@ final class StatusProbe
                 .all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
 
-    private static PostgresProbe probePostgres(PostgresConnection connection, List<String> problems)
+    private PostgresProbe probePostgres(PostgresConnection connection, Optional<String> bootstrapServers, boolean kafkaUp, List<String> problems)
     {
         String cutoff = null;
         Long lateTrades = null;
@@ -152,11 +158,13 @@ final class StatusProbe
                 rows.next();
                 lateTrades = rows.getLong(1);
             }
-            return new PostgresProbe(new SystemStatus.Service("up", null, connection.redactedUrl()), new SystemStatus.Batch(cutoff, lateTrades));
+            BatchHistoryProbe history = BatchHistoryProbe.probe(connection, bootstrapServers.filter(servers -> kafkaUp), config, problems);
+            return new PostgresProbe(new SystemStatus.Service("up", null, connection.redactedUrl()), new SystemStatus.Batch(cutoff, lateTrades,
+                    history.nextRunAt(), history.lastRuns(), history.offsetsLost(), history.oldestUnabsorbedHours(), (int) config.kafka().retention().toHours()));
         }
         catch (Exception e) {
             problems.add("PostgreSQL at " + connection.redactedUrl() + " does not answer: " + OneLineErrors.oneLine(e));
-            return new PostgresProbe(new SystemStatus.Service("down", null, connection.redactedUrl()), new SystemStatus.Batch(null, null));
+            return new PostgresProbe(new SystemStatus.Service("down", null, connection.redactedUrl()), SystemStatus.Batch.unknown());
         }
     }
 

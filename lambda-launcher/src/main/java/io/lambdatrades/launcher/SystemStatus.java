@@ -52,9 +52,33 @@ public record SystemStatus(
     /**
      * @param cutoff ISO-8601 UTC; null, as every field, when PostgreSQL cannot be read
      * @param lateTrades trades the speed layer saw for closed periods, which the next batch run adds to the views
+     * @param nextRunAt when the scheduler next closes periods
+     * @param lastRuns the newest runs first
+     * @param offsetsLost offsets Kafka deleted before they were absorbed, not acknowledged yet
+     * @param oldestUnabsorbedHours how long the oldest trade the master dataset lacks has been in Kafka
+     * @param retentionHours how long Kafka keeps a trade
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Batch(String cutoff, Long lateTrades) {}
+    public record Batch(String cutoff, Long lateTrades, String nextRunAt, List<Run> lastRuns, Long offsetsLost, Double oldestUnabsorbedHours,
+            Integer retentionHours)
+    {
+        /** Past this share of the retention, the unabsorbed trades are at risk and status says so. */
+        static final double RETENTION_WARNING = 0.5;
+
+        static Batch unknown()
+        {
+            return new Batch(null, null, null, null, null, null, null);
+        }
+
+        boolean retentionAtRisk()
+        {
+            return oldestUnabsorbedHours != null && retentionHours != null && oldestUnabsorbedHours > RETENTION_WARNING * retentionHours;
+        }
+    }
+
+    /** One run of the history, in short. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Run(long runId, String periodStart, String trigger, String state, int attempts, Double seconds, String error) {}
 
     /**
      * @param state running, restarting, stopped, down, or absent (not part of this build)

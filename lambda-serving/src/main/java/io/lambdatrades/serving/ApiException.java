@@ -35,11 +35,6 @@ public final class ApiException
         return new ApiException(401, "unauthorized", detail);
     }
 
-    public static ApiException conflict(String error, String detail)
-    {
-        return new ApiException(409, error, detail);
-    }
-
     public static ApiException unavailable(String error, String detail)
     {
         return new ApiException(503, error, detail);

@@ -1,12 +1,12 @@
 package io.lambdatrades.serving;
 
-/** Starts a batch run or backfill on behalf of an API caller (POST /api/v1/batch/runs). */
+/** Queues a batch run or backfill on behalf of an API caller (POST /api/v1/batch/runs). */
 @FunctionalInterface
 public interface BatchTrigger
 {
     /**
-     * @return what was started, for the caller
-     * @throws ApiException 409 when a run this server started is still going
+     * @return what was queued, for the caller
+     * @throws ApiException 400 when the request names a period that cannot run
      */
     Submitted submit(BatchRunRequest request);
 

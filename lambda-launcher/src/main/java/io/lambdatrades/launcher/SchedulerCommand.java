@@ -1,0 +1,77 @@
+package io.lambdatrades.launcher;
+
+import io.lambdatrades.common.PostgresConnection;
+import io.lambdatrades.common.PostgresSchema;
+import io.lambdatrades.common.config.LambdaConfig;
+import io.lambdatrades.scheduler.ChildJvmBatchRunner;
+import io.lambdatrades.scheduler.SchedulerLayer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "scheduler", mixinStandardHelpOptions = true,
+        description = "Run only the scheduler: closes each batch period at its end plus batch.delay (or on batch.schedule), catches up what was missed, "
+                + "retries failed runs, one run at a time however many schedulers share the database; each run in a JVM of its own.")
+final class SchedulerCommand
+        implements Callable<Integer>
+{
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call()
+            throws Exception
+    {
+        LambdaConfig config = common.load(Map.of());
+        Logging.configure(config.dataDir().resolve("logs"), "scheduler", common.verbose);
+        RunningServices services = RunningServices.find(config);
+        String bootstrapServers = services.bootstrapServers();
+        PostgresConnection postgres = services.postgres();
+        new PostgresSchema(postgres).migrate();
+        long pid = ProcessHandle.current().pid();
+        ChildJvmBatchRunner runner = new ChildJvmBatchRunner(LambdaJvm.command(List.of()), common.childOptions(config),
+                ChildEnvironment.of(pid, bootstrapServers, postgres), config.dataDir().resolve("logs").resolve("batch.out"));
+        Console console = new Console(System.out, System.console() != null);
+        CountDownLatch stopped = new CountDownLatch(1);
+        StopSignals.onStop(stopped::countDown);
+        try (SchedulerLayer scheduler = SchedulerLayer.start(config, postgres, bootstrapServers, runner, hostName() + ":" + pid)) {
+            console.line("lambda scheduler: " + describe(config) + "; runs in " + postgres.redactedUrl() + " (lambda batch history)"
+                    + (scheduler.caughtUp().isEmpty() ? "" : "; " + scheduler.caughtUp().size() + " period(s) due at start, closed in order"));
+            stopped.await();
+        }
+        console.line("lambda scheduler: stopped");
+        return 0;
+    }
+
+    /** The schedule in words, for the console. */
+    static String describe(LambdaConfig config)
+    {
+        var scheduler = config.scheduler();
+        String when = scheduler.cron().map(cron -> "runs on cron '" + cron + "' (UTC)")
+                .orElseGet(() -> "closes each " + duration(config.batch().period()) + " period " + duration(scheduler.delay()) + " after its end");
+        return String.format(Locale.ROOT, "%s, %d retries from %s backoff", when, scheduler.retries(), duration(scheduler.retryBackoff()));
+    }
+
+    private static String duration(Duration duration)
+    {
+        return duration.toString().substring(2).toLowerCase(Locale.ROOT).replace("24h", "1-day");
+    }
+
+    private static String hostName()
+    {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        }
+        catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+}
