@@ -47,7 +47,7 @@ class BatchLayerUpIT
         long start = System.currentTimeMillis() - SPAN_MS;
         Path recording = dataDir.resolve("recording.ndjson");
         Files.write(recording, frames(start));
-        Map<String, String> noSpeed = Map.of("LAMBDA_SPEED_ENABLED", "false");
+        Map<String, String> noSpeed = Map.of("LAMBDA_SPEED_ENABLED", "false", "LAMBDA_SCHEDULER_ENABLED", "false");
         try (LambdaProcess up = LambdaProcess.start(noSpeed, "up", "--data-dir", dataDir.toString(), "--source", "replay", "--replay", recording.toString(), "--speed", "max")) {
             JsonNode status = awaitStatus(json -> json.at("/topics/trades/records").asLong() == (long) FRAMES * TRADES_PER_FRAME);
             PostgresConnection postgres = new PostgresConnection(status.at("/postgres/jdbcUrl").asText(), "postgres", "");

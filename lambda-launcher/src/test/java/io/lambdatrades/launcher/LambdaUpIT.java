@@ -40,7 +40,8 @@ class LambdaUpIT
             recordsAfterFirstRun = status.at("/topics/trades/records").asLong();
             assertThat(recordsAfterFirstRun).isGreaterThan(1_000_000);
             assertThat(status.at("/topics/trades.dlq/records").asLong()).isZero();
-            assertThat(status.at("/batch/cutoff").asText()).isEqualTo("1970-01-01T00:00:00Z");
+            assertThat(status.at("/layers/scheduler/state").asText()).isEqualTo("running");
+            assertThat(status.at("/layers/scheduler/pid").asLong()).isPositive();
             assertThat(status.at("/layers/ingest/state").asText()).isEqualTo("running");
             assertThat(status.at("/layers/ingest/pid").asLong()).isEqualTo(up.pid());
             assertDashboardServesTheLiveMarket(status);
@@ -95,9 +96,11 @@ class LambdaUpIT
             recordsBeforeKill = status.at("/topics/trades/records").asLong();
             ProcessHandle speed = ProcessHandle.of(status.at("/layers/speed/pid").asLong()).orElseThrow();
             ProcessHandle serving = ProcessHandle.of(status.at("/layers/serving/pid").asLong()).orElseThrow();
+            ProcessHandle scheduler = ProcessHandle.of(status.at("/layers/scheduler/pid").asLong()).orElseThrow();
             up.kill();
             // Its child layers notice that it is gone and stop: no orphan holds PostgreSQL's connections.
-            await("the speed and serving layers stop with up").atMost(Duration.ofSeconds(90)).until(() -> !speed.isAlive() && !serving.isAlive());
+            await("the speed, scheduler and serving layers stop with up").atMost(Duration.ofSeconds(90))
+                    .until(() -> !speed.isAlive() && !serving.isAlive() && !scheduler.isAlive());
         }
 
         try (LambdaProcess up = LambdaProcess.start(Map.of(), "up", "--data-dir", dataDir.toString(), "--rate", "2000")) {

@@ -39,6 +39,8 @@ public final class BatchScheduler
     public static final Duration QUEUE_POLL = Duration.ofSeconds(3);
     public static final Duration HEARTBEAT = Duration.ofSeconds(2);
     public static final int MISSED_HEARTBEATS = 4;
+    // How often a scheduler that has closed nothing yet looks for the first trade.
+    private static final Duration FIRST_LOOK = Duration.ofSeconds(15);
     // A tick of the schedule running later than this counts as catch-up.
     private static final Duration ON_TIME = Duration.ofMinutes(1);
 
@@ -112,6 +114,7 @@ public final class BatchScheduler
     private void drain()
     {
         try {
+            closer.closeFirstPeriods(clock.now(), FIRST_LOOK);
             worker.drain();
         }
         catch (SQLException e) {

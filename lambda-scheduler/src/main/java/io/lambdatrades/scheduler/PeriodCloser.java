@@ -25,6 +25,7 @@ public final class PeriodCloser
     private final UnabsorbedTrades unabsorbed;
     private final Duration period;
     private final Duration delay;
+    private volatile Instant lastFirstLook = Instant.MIN;
 
     public PeriodCloser(RunQueue queue, UnabsorbedTrades unabsorbed, Duration period, Duration delay)
     {
@@ -58,6 +59,23 @@ public final class PeriodCloser
             log.info("Queued {} batch period(s) from {} to {}", added, due.get(0).start(), due.get(due.size() - 1).end());
         }
         return due;
+    }
+
+    /**
+     * Until the first period is queued, looks again every so often for the first trade: a scheduler
+     * started before any trade reached Kafka (a first {@code up} with days of history) still closes
+     * those days without waiting for the next tick.
+     */
+    public void closeFirstPeriods(Instant now, Duration every)
+            throws SQLException
+    {
+        if (now.isBefore(lastFirstLook.plus(every))) {
+            return;
+        }
+        lastFirstLook = now;
+        if (queue.lastClosedEnd().isEmpty() && queue.cutoff().isEmpty()) {
+            closeDue(now, false);
+        }
     }
 
     private Optional<Instant> cutoff()
