@@ -63,13 +63,13 @@ final class BatchRunCommand
         BatchRequest request = request(config, Instant.now());
         Logging.configure(config.dataDir().resolve("logs"), "batch", common.verbose);
         RunningServices services = RunningServices.find(config);
+        String bootstrapServers = services.bootstrapServers();
         PostgresConnection postgres = services.postgres();
         new PostgresSchema(postgres).migrate();
         Console console = new Console(System.out, System.console() != null);
         if (request != null && services.schedulerRuns()) {
             return new QueuedBatchRun(postgres, config.batch().period(), console).submitAndWait(request);
         }
-        String bootstrapServers = services.bootstrapServers();
         long started = System.nanoTime();
         console.line("lambda batch run: " + bootstrapServers + " topic " + config.kafka().topic() + " -> " + config.batch().warehouseDir()
                 + ", views " + config.batch().viewsDir() + (request == null ? ", run " + selection.runId : ", cutoff to " + request.cutoff()));

@@ -3,6 +3,7 @@ package io.lambdatrades.launcher;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.PostgresSchema;
 import io.lambdatrades.common.config.LambdaConfig;
+import io.lambdatrades.scheduler.BatchScheduler;
 import io.lambdatrades.scheduler.ChildJvmBatchRunner;
 import io.lambdatrades.scheduler.SchedulerLayer;
 import picocli.CommandLine.Command;
@@ -31,6 +32,7 @@ final class SchedulerCommand
             throws Exception
     {
         LambdaConfig config = common.load(Map.of());
+        BatchScheduler.schedule(config.scheduler(), config.batch().period());
         Logging.configure(config.dataDir().resolve("logs"), "scheduler", common.verbose);
         RunningServices services = RunningServices.find(config);
         String bootstrapServers = services.bootstrapServers();

@@ -142,6 +142,39 @@ class CommandErrorsIT
     }
 
     @Test
+    void badSchedulerAndTaskInputIsOneLine(EmbeddedKafka kafka, EmbeddedPostgresServer postgres)
+            throws SQLException
+    {
+        PostgresConnection database = TestDatabases.fresh(postgres, "scheduler_bad_input");
+        Map<String, String> services = Map.of("LAMBDA_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "LAMBDA_POSTGRES_JDBC_URL", database.jdbcUrl());
+        LambdaProcess.Result unknownTask = LambdaProcess.run(Map.of(), "batch", "task", "compact", "--period", "2026-11-01", "--data-dir", dir.toString());
+        LambdaProcess.Result noPeriod = LambdaProcess.run(Map.of(), "batch", "task", "absorb", "--data-dir", dir.toString());
+        LambdaProcess.Result noLimit = LambdaProcess.run(Map.of(), "batch", "history", "--limit", "0", "--data-dir", dir.toString());
+        LambdaProcess.Result badCron = LambdaProcess.run(Map.of("LAMBDA_BATCH_SCHEDULE", "at midnight"), "scheduler", "--data-dir", dir.toString());
+        LambdaProcess.Result wrongCron = LambdaProcess.run(Map.of("LAMBDA_BATCH_SCHEDULE", "0 99 * * * *"), "scheduler", "--data-dir", dir.toString());
+        LambdaProcess.Result badDelay = LambdaProcess.run(Map.of("LAMBDA_BATCH_DELAY", "soon"), "scheduler", "--data-dir", dir.toString());
+        LambdaProcess.Result nowhere = LambdaProcess.run(Map.of(), "scheduler", "--data-dir", dir.toString());
+        LambdaProcess.Result noSuchRun = LambdaProcess.run(services, "batch", "run", "--run-id", "999", "--data-dir", dir.toString());
+
+        assertThat(unknownTask.exitCode()).isEqualTo(2);
+        assertThat(unknownTask.stderr()).isEqualTo("lambda: unknown batch task 'compact' (absorb, views or publish) (see 'lambda batch task --help')");
+        assertThat(noPeriod.exitCode()).isEqualTo(2);
+        assertThat(noPeriod.stderr()).contains("--period").doesNotContain("\n");
+        assertThat(noLimit.exitCode()).isEqualTo(2);
+        assertThat(noLimit.stderr()).startsWith("lambda: --limit 0 must be at least 1").doesNotContain("\n");
+        assertThat(badCron.exitCode()).isEqualTo(2);
+        assertThat(badCron.stderr()).startsWith("lambda: configuration: batch.schedule: must be a cron expression of six fields").doesNotContain("\n");
+        assertThat(wrongCron.exitCode()).isEqualTo(2);
+        assertThat(wrongCron.stderr()).startsWith("lambda: configuration: batch.schedule: '0 99 * * * *' is not a cron expression").doesNotContain("\n");
+        assertThat(badDelay.exitCode()).isEqualTo(2);
+        assertThat(badDelay.stderr()).startsWith("lambda: configuration: batch.delay: must be a duration such as 500ms, 30s, 15m, 2h or 1d").doesNotContain("\n");
+        assertThat(nowhere.exitCode()).isEqualTo(2);
+        assertThat(nowhere.stderr()).isEqualTo("lambda: configuration: kafka.bootstrap.servers: not set, and no 'lambda up' is running on " + dir.toAbsolutePath().normalize());
+        assertThat(noSuchRun.exitCode()).isEqualTo(1);
+        assertThat(noSuchRun.stderr()).isEqualTo("lambda: no batch run 999 in the history");
+    }
+
+    @Test
     void aMetastoreDatabaseOpenInAnotherProcessIsOneLine()
             throws Exception
     {

@@ -54,7 +54,17 @@ public final class BatchScheduler
         this.closer = requireNonNull(closer, "closer is null");
         this.worker = requireNonNull(worker, "worker is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.schedule = config.cron().map(BatchScheduler::cron).orElseGet(() -> new PeriodEndSchedule(period, config.delay()));
+        this.schedule = schedule(config, period);
+    }
+
+    /**
+     * The cron of {@code batch.schedule}, else each period's end plus the delay.
+     *
+     * @throws ConfigException when the cron expression does not parse
+     */
+    public static Schedule schedule(SchedulerConfig config, Duration period)
+    {
+        return config.cron().map(BatchScheduler::cron).orElseGet(() -> new PeriodEndSchedule(period, config.delay()));
     }
 
     /** The close and queue tasks, for a db-scheduler that starts them (a test's manual scheduler too). */
