@@ -12,6 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -72,7 +73,8 @@ final class BatchRunCommand
         }
         long started = System.nanoTime();
         console.line("lambda batch run: " + bootstrapServers + " topic " + config.kafka().topic() + " -> " + config.batch().warehouseDir()
-                + ", views " + config.batch().viewsDir() + (request == null ? ", run " + selection.runId : ", cutoff to " + request.cutoff()));
+                + ", views " + config.batch().viewsDir() + (request == null ? ", run " + selection.runId : ", cutoff to " + request.cutoff())
+                + String.format(Locale.ROOT, " (JVM started %.1f s ago)", Duration.between(ProcessHandle.current().info().startInstant().orElse(Instant.now()), Instant.now()).toMillis() / 1e3));
         try (BatchSpark spark = new BatchSpark(config, services, console)) {
             BatchPipeline pipeline = new BatchPipeline(spark, config.batch(), postgres, bootstrapServers, config.kafka().topic(),
                     (step, detail) -> console.line(String.format(Locale.ROOT, "  %-9s %s  (%.1f s)", step.name().toLowerCase(Locale.ROOT).replaceFirst("_.*", ""),
