@@ -6,6 +6,10 @@ import io.lambdatrades.common.PostgresConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,7 +30,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The scheduler as {@code up} runs it: it closes the past days by itself, a backfill goes through its
- * queue, and a batch JVM or the scheduler itself killed with -9 in the middle of a run leaves views
+ * queue and so does a run posted to the API, and a batch JVM or the scheduler itself killed with -9 in the middle of a run leaves views
  * equal to the trades once the run is retried.
  */
 class SchedulerUpIT
@@ -37,7 +41,6 @@ class SchedulerUpIT
     private static final long SPAN_MS = 3 * 86_400_000L;
     private static final Map<String, String> ENVIRONMENT = Map.of(
             "LAMBDA_SPEED_ENABLED", "false",
-            "LAMBDA_SERVING_ENABLED", "false",
             "LAMBDA_BATCH_RETRIES", "6",
             "LAMBDA_BATCH_RETRY_BACKOFF", "1s");
     private static final String DAILY = "SELECT string_agg(symbol || date || ':' || trades || ':' || volume || ':' || open || ':' || close, ',' ORDER BY symbol, date) FROM lambda.batch_daily";
@@ -83,20 +86,30 @@ class SchedulerUpIT
             assertThat(backfill.stdout()).contains("queued as run 4", "succeeded");
             assertThat(query(postgres, DAILY)).containsExactly(daily);
 
+            // A run asked for over HTTP waits in the same queue.
+            String token = Files.readString(dataDir.resolve("admin-token")).trim();
+            HttpResponse<String> posted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(awaitStatus(json -> json.has("servingUrl"), Duration.ofMinutes(1))
+                            .at("/servingUrl").asText() + "/api/v1/batch/runs"))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"period\": \"" + to + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+            assertThat(posted.body()).contains("run 5 queued");
+            await().atMost(Duration.ofMinutes(3)).until(() -> query(postgres, "SELECT state || ' ' || trigger FROM lambda.batch_runs WHERE run_id = 5").equals(List.of("success manual")));
+
             // kill -9 of the batch JVM while its views task runs: the run is retried and ends well.
             try (LambdaProcess run = LambdaProcess.start(Map.of(), "batch", "run", "--from", from, "--to", to, "--data-dir", dataDir.toString())) {
-                awaitTaskRunning(postgres, 5, "views");
+                awaitTaskRunning(postgres, 6, "views");
                 ProcessHandle batchJvm = ProcessHandle.of(schedulerPid).orElseThrow().children().findFirst().orElseThrow();
                 batchJvm.destroyForcibly();
                 assertThat(run.waitFor(Duration.ofMinutes(5))).as(run.stdout() + run.stderr()).isZero();
                 assertThat(run.stdout()).contains("killed by signal 9", "succeeded");
             }
-            assertThat(query(postgres, "SELECT state || ' ' || attempts FROM lambda.batch_runs WHERE run_id = 5")).containsExactly("success 2");
+            assertThat(query(postgres, "SELECT state || ' ' || attempts FROM lambda.batch_runs WHERE run_id = 6")).containsExactly("success 2");
             assertThat(query(postgres, DAILY)).containsExactly(daily);
 
             // kill -9 of the scheduler in the middle of a run: up restarts it, the run is found dead and run again.
             try (LambdaProcess run = LambdaProcess.start(Map.of(), "batch", "run", "--from", from, "--to", to, "--data-dir", dataDir.toString())) {
-                awaitTaskRunning(postgres, 6, "views");
+                awaitTaskRunning(postgres, 7, "views");
                 ProcessHandle scheduler = ProcessHandle.of(schedulerPid).orElseThrow();
                 Optional<ProcessHandle> batchJvm = scheduler.children().findFirst();
                 scheduler.destroyForcibly();
@@ -104,7 +117,7 @@ class SchedulerUpIT
                 // The orphaned batch JVM stopped by itself when its scheduler died.
                 batchJvm.ifPresent(orphan -> assertThat(orphan.isAlive()).isFalse());
             }
-            assertThat(query(postgres, "SELECT state || ' ' || (attempts >= 2) FROM lambda.batch_runs WHERE run_id = 6")).containsExactly("success true");
+            assertThat(query(postgres, "SELECT state || ' ' || (attempts >= 2) FROM lambda.batch_runs WHERE run_id = 7")).containsExactly("success true");
             assertThat(query(postgres, DAILY)).containsExactly(daily);
             assertThat(query(postgres, "SELECT sum(trades) FROM lambda.batch_daily")).containsExactly(Long.toString(closedTrades));
             assertThat(awaitStatus(json -> json.at("/layers/scheduler/state").asText().equals("running"), Duration.ofMinutes(1)).at("/layers/scheduler/pid").asLong())

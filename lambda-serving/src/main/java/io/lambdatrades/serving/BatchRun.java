@@ -4,7 +4,15 @@ import java.util.List;
 
 import static java.util.Objects.requireNonNull;
 
-/** A run of the batch pipeline as {@code batch_runs} and {@code batch_task_runs} hold it; times may be null. */
+/**
+ * A run of the batch pipeline as {@code batch_runs} and {@code batch_task_runs} hold it; times and
+ * figures may be null (not started, not reached).
+ *
+ * @param trigger schedule, catch-up, backfill, manual or external
+ * @param state queued, running, retrying, success or failed
+ * @param nextAttemptAt when a retrying run starts again
+ * @param offsetsLost offsets Kafka deleted before the run could absorb them
+ */
 public record BatchRun(
         long runId,
         String periodStart,
@@ -16,6 +24,10 @@ public record BatchRun(
         String endedAt,
         Long durationMs,
         int attempts,
+        String nextAttemptAt,
+        Long tradesAbsorbed,
+        Long rowsPublished,
+        Long offsetsLost,
         String error,
         List<Task> tasks)
 {
@@ -29,6 +41,7 @@ public record BatchRun(
 
     BatchRun withTasks(List<Task> runTasks)
     {
-        return new BatchRun(runId, periodStart, periodEnd, trigger, state, queuedAt, startedAt, endedAt, durationMs, attempts, error, runTasks);
+        return new BatchRun(runId, periodStart, periodEnd, trigger, state, queuedAt, startedAt, endedAt, durationMs, attempts, nextAttemptAt, tradesAbsorbed,
+                rowsPublished, offsetsLost, error, runTasks);
     }
 }

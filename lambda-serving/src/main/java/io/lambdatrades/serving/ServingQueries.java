@@ -67,7 +67,8 @@ public final class ServingQueries
                    (SELECT coalesce(sum(trades), 0) FROM lambda.speed_minute WHERE bucket < c.cutoff_ts)
             FROM lambda.cutoff c""";
     private static final String RUNS = """
-            SELECT run_id, period_start, period_end, trigger, state, queued_at, started_at, ended_at, attempts, error
+            SELECT run_id, period_start, period_end, trigger, state, queued_at, started_at, ended_at, attempts, error,
+                   next_attempt_at, trades_absorbed, rows_published, offsets_lost
             FROM lambda.batch_runs ORDER BY run_id DESC LIMIT ?""";
     private static final String TASKS = """
             SELECT run_id, task, state, started_at, ended_at, attempts, error
@@ -206,7 +207,8 @@ public final class ServingQueries
                         OffsetDateTime ended = rows.getObject(8, OffsetDateTime.class);
                         runs.put(rows.getLong(1), new BatchRun(rows.getLong(1), iso(rows.getObject(2, OffsetDateTime.class)), iso(rows.getObject(3, OffsetDateTime.class)),
                                 rows.getString(4), rows.getString(5), iso(rows.getObject(6, OffsetDateTime.class)), iso(started), iso(ended),
-                                duration(started, ended), rows.getInt(9), rows.getString(10), List.of()));
+                                duration(started, ended), rows.getInt(9), iso(rows.getObject(11, OffsetDateTime.class)), rows.getObject(12, Long.class),
+                                rows.getObject(13, Long.class), rows.getObject(14, Long.class), rows.getString(10), List.of()));
                     }
                 }
             }

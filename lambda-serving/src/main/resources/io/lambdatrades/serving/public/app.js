@@ -151,7 +151,8 @@ async function loadPipeline() {
   document.querySelector('#runs-table tbody').innerHTML = data.runs.map(r => `<tr><td>${r.runId}</td><td>${period(r)}</td><td>${r.trigger}</td>
     <td><span class="cell ${r.state}"></span> ${r.state}</td><td>${r.startedAt ? r.startedAt.substring(0, 19).replace('T', ' ') : '–'}</td>
     <td class="num">${r.durationMs == null ? '–' : (r.durationMs / 1000).toFixed(1) + ' s'}</td><td class="num">${r.attempts}</td>
-    <td class="error">${r.error ?? ''}</td></tr>`).join('');
+    <td class="num">${r.tradesAbsorbed == null ? '–' : r.tradesAbsorbed.toLocaleString()}</td><td class="num">${r.rowsPublished == null ? '–' : r.rowsPublished.toLocaleString()}</td>
+    <td class="error">${r.error ?? ''}${r.nextAttemptAt ? ' (retry at ' + r.nextAttemptAt.substring(11, 19) + ')' : ''}${r.offsetsLost ? ' – ' + r.offsetsLost.toLocaleString() + ' offsets lost to retention' : ''}</td></tr>`).join('');
 }
 
 function applyTrades(trades) {
