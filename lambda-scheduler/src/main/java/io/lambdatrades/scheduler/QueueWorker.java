@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -79,7 +80,8 @@ public final class QueueWorker
     {
         if (attempts <= retries) {
             Duration wait = backoff.multipliedBy(1L << Math.min(attempts - 1, 20));
-            Instant next = clock.now().plus(wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait);
+            // In milliseconds: PostgreSQL keeps microseconds and would round a later nanosecond up, past the time it is due.
+            Instant next = clock.now().plus(wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait).truncatedTo(ChronoUnit.MILLIS);
             log.warn("Batch run {} attempt {} failed, retrying at {}: {}", runId, attempts, next, error);
             queue.attemptFailed(runId, error, Optional.of(next));
         }

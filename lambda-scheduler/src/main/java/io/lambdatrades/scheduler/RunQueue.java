@@ -32,23 +32,33 @@ public final class RunQueue
         this.postgres = requireNonNull(postgres, "postgres is null");
     }
 
-    /** A run asked for by hand (manual) or a backfill of dates from one to another. */
+    /**
+     * A run asked for by hand (manual) or a backfill of dates from one to another; a scheduler waiting
+     * for its next poll of the queue is woken now.
+     */
     public long enqueue(BatchPeriod period, String trigger, Optional<LocalDate> backfillFrom, Optional<LocalDate> backfillTo)
             throws SQLException
     {
         try (Connection connection = postgres.open();
                 PreparedStatement statement = connection.prepareStatement("""
                         INSERT INTO lambda.batch_runs (period_start, period_end, trigger, state, backfill_from, backfill_to)
-                        VALUES (?, ?, ?, 'queued', ?, ?) RETURNING run_id""")) {
+                        VALUES (?, ?, ?, 'queued', ?, ?) RETURNING run_id""");
+                PreparedStatement wake = connection.prepareStatement("""
+                        UPDATE %s SET execution_time = now(), version = version + 1
+                        WHERE task_name = ? AND NOT picked AND execution_time > now()""".formatted(BatchScheduler.TABLE))) {
             statement.setTimestamp(1, Timestamp.from(period.start()));
             statement.setTimestamp(2, Timestamp.from(period.end()));
             statement.setString(3, trigger);
             statement.setObject(4, backfillFrom.orElse(null));
             statement.setObject(5, backfillTo.orElse(null));
+            long runId;
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
-                return rows.getLong(1);
+                runId = rows.getLong(1);
             }
+            wake.setString(1, BatchScheduler.QUEUE_TASK);
+            wake.executeUpdate();
+            return runId;
         }
     }
 
