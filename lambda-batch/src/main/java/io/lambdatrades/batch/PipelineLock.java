@@ -42,11 +42,15 @@ final class PipelineLock
         return new PipelineLock(connection);
     }
 
+    /** Unlocks before closing: the server ends a closed session's backend, and frees its locks, a moment after the client has gone. */
     @Override
     public void close()
             throws SQLException
     {
-        connection.close();
+        try (connection; PreparedStatement statement = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+            statement.setLong(1, KEY);
+            statement.execute();
+        }
     }
 
     static final class BatchBusyException
