@@ -33,7 +33,14 @@ import static java.util.Objects.requireNonNull;
  */
 public final class SpeedSink
 {
-    private static final String WRITTEN_OFFSETS = "SELECT kafka_partition, next_offset FROM lambda.speed_offsets WHERE query_name = ? FOR UPDATE";
+    // A row for each partition before it is locked: two writers of one partition then queue on it, even the first time.
+    private static final String OFFSET_ROWS = """
+            INSERT INTO lambda.speed_offsets (query_name, kafka_partition, next_offset) SELECT ?, p, 0 FROM unnest(?::int[]) AS p
+            ON CONFLICT (query_name, kafka_partition) DO NOTHING""";
+    // Only the batch's partitions: writers of other partitions (real-time mode) go on in parallel.
+    private static final String WRITTEN_OFFSETS = """
+            SELECT kafka_partition, next_offset FROM lambda.speed_offsets WHERE query_name = ? AND kafka_partition = ANY (?::int[])
+            ORDER BY kafka_partition FOR UPDATE""";
     private static final String ADVANCE_OFFSET = """
             INSERT INTO lambda.speed_offsets AS o (query_name, kafka_partition, next_offset) VALUES (?, ?, ?)
             ON CONFLICT (query_name, kafka_partition) DO UPDATE SET next_offset = GREATEST(o.next_offset, EXCLUDED.next_offset)""";
@@ -60,6 +67,12 @@ public final class SpeedSink
     private static final int TRADE_COLUMN_COUNT = 14;
     // Last statement of the transaction: the closest the database gets to the commit time.
     private static final String STAMP_COMMIT = "UPDATE lambda.speed_batches SET committed_at = clock_timestamp() WHERE query_name = ? AND batch_id = ?";
+    /** Where real-time mode's writers count their groups, a row per partition. */
+    public static final String REAL_TIME_QUERY = "speed-realtime";
+    private static final String RECORD_GROUP = """
+            INSERT INTO lambda.speed_batches AS b (query_name, batch_id, trades, committed_at, newest_trade_ts) VALUES (?, ?, ?, clock_timestamp(), ?)
+            ON CONFLICT (query_name, batch_id) DO UPDATE
+            SET trades = b.trades + EXCLUDED.trades, committed_at = clock_timestamp(), newest_trade_ts = GREATEST(b.newest_trade_ts, EXCLUDED.newest_trade_ts)""";
     private static final String PREVIOUS_KEY = """
             SELECT ts, kafka_partition, kafka_offset FROM lambda.speed_trades
             WHERE symbol = ? AND (ts, kafka_partition, kafka_offset) < (?, ?, ?)
@@ -109,11 +122,29 @@ public final class SpeedSink
     }
 
     /**
-     * Not thread safe: the query's batches come one at a time.
+     * One micro-batch. Not thread safe: the query's batches come one at a time.
      *
      * @return false when every trade of the batch was written before, so nothing was
      */
     public boolean write(long batchId, List<KafkaTrade> batch)
+            throws SQLException
+    {
+        return write(batch, batchId, true);
+    }
+
+    /**
+     * One group of real-time mode, the trades of one partition: counted in the partition's row of
+     * {@link #REAL_TIME_QUERY}, and in {@code speed_trades} under the partition as batch id.
+     *
+     * @return false when every trade of the group was written before, so nothing was
+     */
+    public boolean writeGroup(int partition, List<KafkaTrade> group)
+            throws SQLException
+    {
+        return write(group, partition, false);
+    }
+
+    private boolean write(List<KafkaTrade> batch, long batchId, boolean microBatch)
             throws SQLException
     {
         if (batch.isEmpty()) {
@@ -126,14 +157,21 @@ public final class SpeedSink
                 connection.rollback();
                 return false;
             }
-            recordBatch(connection, batchId, trades.size());
+            if (microBatch) {
+                recordBatch(connection, batchId, trades.size());
+            }
             Map<String, SymbolContext> contexts = contexts(connection, trades);
             insertTrades(connection, batchId, trades, PriceChanges.of(trades, symbol -> contexts.get(symbol).previousPrice()));
             recomputeChanges(connection, trades, contexts);
             mergeMinutes(connection, MinuteAggregate.of(trades));
             advanceOffsets(connection, trades);
             notifyCommit(connection, trades);
-            stampCommit(connection, batchId);
+            if (microBatch) {
+                stampCommit(connection, batchId);
+            }
+            else {
+                recordGroup(connection, batchId, trades);
+            }
             connection.commit();
             return true;
         }
@@ -155,6 +193,12 @@ public final class SpeedSink
         return connection;
     }
 
+    /** Releases the connection kept across batches. */
+    public void close()
+    {
+        closeQuietly();
+    }
+
     private void closeQuietly()
     {
         if (connection != null) {
@@ -173,8 +217,15 @@ public final class SpeedSink
             throws SQLException
     {
         Map<Integer, Long> nextOffsets = new HashMap<>();
+        Object[] partitions = batch.stream().map(KafkaTrade::partition).distinct().sorted().toArray();
+        try (PreparedStatement rows = connection.prepareStatement(OFFSET_ROWS)) {
+            rows.setString(1, queryName);
+            rows.setArray(2, connection.createArrayOf("int4", partitions));
+            rows.executeUpdate();
+        }
         try (PreparedStatement statement = connection.prepareStatement(WRITTEN_OFFSETS)) {
             statement.setString(1, queryName);
+            statement.setArray(2, connection.createArrayOf("int4", partitions));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     nextOffsets.put(rows.getInt(1), rows.getLong(2));
@@ -219,6 +270,18 @@ public final class SpeedSink
             statement.setString(1, SpeedCommitNotification.of(trades.stream()
                     .map(trade -> new SpeedCommitNotification.Written(trade.partition(), trade.offset())).toList()).toPayload());
             statement.execute();
+        }
+    }
+
+    private static void recordGroup(Connection connection, long partition, List<KafkaTrade> trades)
+            throws SQLException
+    {
+        try (PreparedStatement statement = connection.prepareStatement(RECORD_GROUP)) {
+            statement.setString(1, REAL_TIME_QUERY);
+            statement.setLong(2, partition);
+            statement.setInt(3, trades.size());
+            statement.setObject(4, time(trades.stream().mapToLong(trade -> trade.trade().ts()).max().orElseThrow()));
+            statement.executeUpdate();
         }
     }
 

@@ -22,6 +22,8 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +37,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
@@ -53,7 +56,8 @@ class SpeedLayerIT
     @BeforeAll
     void startSpark()
     {
-        spark = SparkSessions.create("speed-it", SparkConfig.local(2));
+        // Real-time mode needs a task slot for each of the topic's 3 partitions at once.
+        spark = SparkSessions.create("speed-it", SparkConfig.local(4));
     }
 
     @AfterAll
@@ -62,39 +66,39 @@ class SpeedLayerIT
         spark.stop();
     }
 
-    @Test
-    void viewsEqualWhatTheTradesGiveDirectlyAcrossARestartWithLateTrades(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, @TempDir Path checkpoint)
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void viewsEqualWhatTheTradesGiveDirectlyAcrossARestartWithLateTrades(Mode mode, EmbeddedKafka kafka, EmbeddedPostgresServer postgres, @TempDir Path checkpoint)
             throws Exception
     {
-        PostgresConnection database = TestDatabases.fresh(postgres, "speed_views");
-        String topic = KafkaTopics.createTradeTopics(kafka, "speed-views");
+        PostgresConnection database = TestDatabases.fresh(postgres, "speed_views_" + mode.name().toLowerCase(Locale.ROOT));
+        String topic = KafkaTopics.createTradeTopics(kafka, "speed-views-" + mode.name().toLowerCase(Locale.ROOT));
         Random random = new Random(3);
         produce(kafka, topic, TestTrades.bursty(random, 3_000, BASE_TS));
 
-        runUntilWritten(kafka, topic, database, checkpoint, 3_000);
+        runUntilWritten(mode, kafka, topic, database, checkpoint, 3_000);
         assertViewsMatch(kafka, topic, database);
 
         // Late trades (earlier than what is written) and more of the same millisecond, after a restart.
         List<Trade> more = TestTrades.bursty(random, 1_000, BASE_TS - 30_000);
         produce(kafka, topic, more);
-        runUntilWritten(kafka, topic, database, checkpoint, 4_000);
+        runUntilWritten(mode, kafka, topic, database, checkpoint, 4_000);
         assertViewsMatch(kafka, topic, database);
     }
 
-    @Test
-    void whilePostgresIsDownTheQueryWaitsAndThenCatchesUpExactly(EmbeddedKafka kafka, @TempDir Path checkpoint, @TempDir Path postgresDir)
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void whilePostgresIsDownTheQueryWaitsAndThenCatchesUpExactly(Mode mode, EmbeddedKafka kafka, @TempDir Path checkpoint, @TempDir Path postgresDir)
             throws Exception
     {
-        String topic = KafkaTopics.createTradeTopics(kafka, "speed-outage");
+        String topic = KafkaTopics.createTradeTopics(kafka, "speed-outage-" + mode.name().toLowerCase(Locale.ROOT));
         Random random = new Random(5);
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(postgresDir, SharedPostgres.binariesDir(), 0);
         int port = postgres.port();
         PostgresConnection database = postgres.connection();
         new PostgresSchema(database).migrate();
         try (KafkaProducer<byte[], byte[]> dlq = producer(kafka)) {
-            SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQuery.NAME),
-                    deadLetter -> dlq.send(deadLetter.toProducerRecord(topic + ".dlq")));
-            StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, checkpoint.toString(), Duration.ofMillis(100), 100_000, writer).start();
+            StreamingQuery query = start(mode, kafka, topic, database, checkpoint, dlq);
             try {
                 produce(kafka, topic, TestTrades.bursty(random, 500, BASE_TS));
                 await().atMost(Duration.ofMinutes(2)).until(() -> count(database) == 500);
@@ -138,17 +142,38 @@ class SpeedLayerIT
     }
 
     @Test
-    void valuesThatDoNotDecodeGoToTheDeadLetterTopicAndTheQueryGoesOn(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, @TempDir Path checkpoint)
+    void aGroupWrittenTwiceIsWrittenOnce(EmbeddedPostgresServer postgres)
             throws Exception
     {
-        PostgresConnection database = TestDatabases.fresh(postgres, "speed_dlq");
-        String topic = KafkaTopics.createTradeTopics(kafka, "speed-dlq");
+        PostgresConnection database = TestDatabases.fresh(postgres, "speed_group_replay");
+        SpeedSink sink = new SpeedSink(database, SpeedQuery.NAME);
+        List<KafkaTrade> first = List.of(new KafkaTrade(trade("AAPL", 100, BASE_TS), 1, 0), new KafkaTrade(trade("AAPL", 110, BASE_TS + 1), 1, 1));
+        List<KafkaTrade> overlapping = List.of(new KafkaTrade(trade("AAPL", 110, BASE_TS + 1), 1, 1), new KafkaTrade(trade("AAPL", 99, BASE_TS + 2), 1, 2));
+
+        assertThat(sink.writeGroup(1, first)).isTrue();
+        assertThat(sink.writeGroup(1, first)).isFalse();
+        assertThat(sink.writeGroup(1, overlapping)).isTrue();
+
+        assertThat(query(database, "SELECT count(*) FROM lambda.speed_trades")).containsExactly("3");
+        assertThat(query(database, "SELECT trades || ' ' || open || ' ' || close FROM lambda.speed_minute")).containsExactly("3 100 99");
+        assertThat(query(database, "SELECT next_offset FROM lambda.speed_offsets WHERE kafka_partition = 1")).containsExactly("3");
+        assertThat(query(database, "SELECT trades FROM lambda.speed_batches WHERE query_name = 'speed-realtime' AND batch_id = 1")).containsExactly("3");
+        sink.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void valuesThatDoNotDecodeGoToTheDeadLetterTopicAndTheQueryGoesOn(Mode mode, EmbeddedKafka kafka, EmbeddedPostgresServer postgres, @TempDir Path checkpoint)
+            throws Exception
+    {
+        PostgresConnection database = TestDatabases.fresh(postgres, "speed_dlq_" + mode.name().toLowerCase(Locale.ROOT));
+        String topic = KafkaTopics.createTradeTopics(kafka, "speed-dlq-" + mode.name().toLowerCase(Locale.ROOT));
         try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
             producer.send(new ProducerRecord<>(topic, "AAPL".getBytes(StandardCharsets.UTF_8), "{\"p\":1}".getBytes(StandardCharsets.UTF_8))).get();
         }
         produce(kafka, topic, List.of(trade("AAPL", 101, BASE_TS)));
 
-        runUntilWritten(kafka, topic, database, checkpoint, 1);
+        runUntilWritten(mode, kafka, topic, database, checkpoint, 1);
 
         List<DeadLetter> deadLetters = KafkaTopics.readAll(kafka.bootstrapServers(), topic + ".dlq").stream().map(DeadLetter::fromConsumerRecord).toList();
         assertThat(deadLetters).hasSize(1);
@@ -156,13 +181,29 @@ class SpeedLayerIT
         assertThat(deadLetters.get(0).source()).isEqualTo("speed");
     }
 
-    private void runUntilWritten(EmbeddedKafka kafka, String topic, PostgresConnection database, Path checkpoint, int expected)
+    /** The two ways the speed layer runs: they must give the same tables. */
+    enum Mode
+    {
+        MICROBATCH, REALTIME
+    }
+
+    private StreamingQuery start(Mode mode, EmbeddedKafka kafka, String topic, PostgresConnection database, Path checkpoint, KafkaProducer<byte[], byte[]> dlq)
+            throws Exception
+    {
+        if (mode == Mode.REALTIME) {
+            return new RealTimeSpeedQuery(spark, kafka.bootstrapServers(), topic, checkpoint.toString(),
+                    new RealTimeGroupWriter(database, kafka.bootstrapServers(), topic + ".dlq", Duration.ofMillis(5), 500)).start();
+        }
+        SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQuery.NAME),
+                deadLetter -> dlq.send(deadLetter.toProducerRecord(topic + ".dlq")));
+        return new SpeedQuery(spark, kafka.bootstrapServers(), topic, checkpoint.toString(), Duration.ofMillis(100), 100_000, writer).start();
+    }
+
+    private void runUntilWritten(Mode mode, EmbeddedKafka kafka, String topic, PostgresConnection database, Path checkpoint, int expected)
             throws Exception
     {
         try (KafkaProducer<byte[], byte[]> dlq = producer(kafka)) {
-            SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQuery.NAME),
-                    deadLetter -> dlq.send(deadLetter.toProducerRecord(topic + ".dlq")));
-            StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, checkpoint.toString(), Duration.ofMillis(100), 100_000, writer).start();
+            StreamingQuery query = start(mode, kafka, topic, database, checkpoint, dlq);
             try {
                 await().atMost(Duration.ofMinutes(2)).until(() -> count(database) == expected);
             }

@@ -94,6 +94,12 @@ public final class Settings
             "Most trades one micro-batch takes: a backlog is worked off in bounded batches, not collected whole", intAtLeast(1));
     public static final Setting<Optional<String>> SPEED_CHECKPOINT_DIR = Setting.of("speed.checkpoint.dir", "",
             "Checkpoint of the speed query: a path or a file:, hdfs:, s3a: URI; empty is <data.dir>/checkpoints/speed", optionalLocation());
+    public static final Setting<String> SPEED_MODE = Setting.of("speed.mode", "microbatch",
+            "How the speed query runs: realtime (Spark's real-time mode: each trade written within milliseconds, in small groups) or microbatch", oneOf("realtime", "microbatch"));
+    public static final Setting<Integer> SPEED_GROUP_MS = Setting.of("speed.group.ms", "5",
+            "Real-time mode: longest a trade waits for others before its group is committed to PostgreSQL", intAtLeast(1));
+    public static final Setting<Integer> SPEED_GROUP_TRADES = Setting.of("speed.group.trades", "500",
+            "Real-time mode: most trades one PostgreSQL transaction commits", intAtLeast(1));
     public static final Setting<Boolean> SPEED_ENABLED = Setting.of("speed.enabled", "true",
             "Whether lambda up runs the speed layer (a child JVM it restarts when it dies)", bool());
 
@@ -139,7 +145,7 @@ public final class Settings
             INGEST_SOURCE, INGEST_SYMBOLS, INGEST_RATE, INGEST_HISTORY_DAYS, INGEST_HISTORY_RATE, INGEST_BUFFER_FRAMES,
             FINNHUB_URL, FINNHUB_TOKEN_FILE, FINNHUB_MAX_SYMBOLS, FINNHUB_STALE_AFTER_SECONDS,
             REPLAY_FILE, REPLAY_SPEED,
-            SPARK_MASTER, SPARK_PROPERTIES_FILE, SPEED_TRIGGER_MS, SPEED_MAX_BATCH_TRADES, SPEED_CHECKPOINT_DIR, SPEED_ENABLED,
+            SPARK_MASTER, SPARK_PROPERTIES_FILE, SPEED_TRIGGER_MS, SPEED_MAX_BATCH_TRADES, SPEED_CHECKPOINT_DIR, SPEED_MODE, SPEED_GROUP_MS, SPEED_GROUP_TRADES, SPEED_ENABLED,
             METASTORE_URI, METASTORE_PORT, WAREHOUSE_DIR, VIEWS_DIR, BATCH_PERIOD,
             BATCH_DELAY, BATCH_SCHEDULE, BATCH_RETRIES, BATCH_RETRY_BACKOFF, SCHEDULER_ENABLED,
             SERVING_HOST, SERVING_PORT, SERVING_ENABLED, SERVING_STREAM_BUFFER, SERVING_READER_PASSWORD,
