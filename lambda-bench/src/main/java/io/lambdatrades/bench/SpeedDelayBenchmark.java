@@ -33,12 +33,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Speed layer delay: Kafka record timestamp -> commit of the micro-batch in PostgreSQL, per trade,
- * at steady rates, with Spark local and the embedded servers in this JVM.
+ * Speed layer delay: Kafka record timestamp -> the commit in PostgreSQL, per trade, at steady rates,
+ * in real-time mode and in micro-batch mode one after the other (the same trades at the same rate),
+ * each beside a plain Kafka consumer writing the same trades (the floor), with Spark local and the
+ * embedded servers in this JVM.
  *
  * <p>Usage: {@code SpeedDelayBenchmark [seconds-per-rate] [rate...]}, or
  * {@code SpeedDelayBenchmark sustained RATE SECONDS}: one rate held, the query's lag every 10 seconds.
- * A warm-up rate goes first ({@code -Dwarmup.seconds}, default 30).
+ * A warm-up rate goes first ({@code -Dwarmup.seconds}, default 30). {@code -Dspeed.modes=realtime,microbatch}
+ * chooses the modes.
  */
 public final class SpeedDelayBenchmark
 {
@@ -57,18 +60,26 @@ public final class SpeedDelayBenchmark
         try (ScratchDirectory scratch = new ScratchDirectory("bench-speed");
                 EmbeddedKafka kafka = EmbeddedKafka.start(scratch.directory("kafka"), 0, 0);
                 EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(scratch.directory("postgres"), scratch.directory("pg-binaries"), 0)) {
-            SparkSession spark = SparkSessions.create("bench-speed", new SparkConfig(System.getProperty("spark.master", "local[2]"), Map.of()));
+            // Real-time mode needs a task slot for each of the topic's 3 partitions at once.
+            SparkSession spark = SparkSessions.create("bench-speed", new SparkConfig(System.getProperty("spark.master", "local[4]"), Map.of()));
+            List<String> modes = List.of(System.getProperty("speed.modes", "realtime,microbatch").split(","));
             BatchDurations durations = new BatchDurations();
             spark.streams().addListener(durations);
             // The first rate in a JVM pays for class loading and the JIT (still compiling Spark's planner a minute in):
             // a warm-up rate, not reported, goes first.
-            measure(scratch, kafka, postgres, spark, durations, 5_000, Integer.getInteger("warmup.seconds", 30), true);
-            if (sustained) {
-                sustain(scratch, kafka, postgres, spark, sustainedRate, sustainedSeconds);
+            for (String mode : modes) {
+                measure(scratch, kafka, postgres, spark, durations, mode, 5_000, Integer.getInteger("warmup.seconds", 30), true);
             }
-            else {
+            for (String mode : modes) {
+                if (sustained) {
+                    sustain(scratch, kafka, postgres, spark, mode, sustainedRate, sustainedSeconds);
+                }
+            }
+            if (!sustained) {
                 for (int rate : rates) {
-                    measure(scratch, kafka, postgres, spark, durations, rate, seconds, false);
+                    for (String mode : modes) {
+                        measure(scratch, kafka, postgres, spark, durations, mode, rate, seconds, false);
+                    }
                 }
             }
             spark.stop();
@@ -76,38 +87,43 @@ public final class SpeedDelayBenchmark
         System.exit(0);
     }
 
-    /** One rate for some seconds; prints the delays unless it is the warm-up. */
-    private static void measure(ScratchDirectory scratch, EmbeddedKafka kafka, EmbeddedPostgresServer postgres, SparkSession spark, BatchDurations durations, int rate, int seconds, boolean warmUp)
+    /** One rate for some seconds in one mode; prints the delays unless it is the warm-up. */
+    private static void measure(ScratchDirectory scratch, EmbeddedKafka kafka, EmbeddedPostgresServer postgres, SparkSession spark, BatchDurations durations,
+            String mode, int rate, int seconds, boolean warmUp)
             throws Exception
     {
-        String name = (warmUp ? "warmup_" : "") + rate;
+        String name = (warmUp ? "warmup_" : "") + mode + "_" + rate;
         String topic = KafkaTopics.createTradeTopics(kafka, "speed-delay-" + name.replace('_', '-'));
         PostgresConnection database = TestDatabases.fresh(postgres, "bench_" + name);
-        SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQuery.NAME), deadLetter -> { });
-        StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, scratch.directory("checkpoint-" + name).toString(),
-                Duration.ofMillis(Long.getLong("trigger.ms", 100)), Integer.getInteger("max.batch.trades", 100_000), writer).start();
+        RunningQuery query = RunningQuery.start(mode, spark, kafka, topic, database, scratch.directory("checkpoint-" + name).toString());
         PlainConsumerFloor floor = PlainConsumerFloor.start(kafka.bootstrapServers(), topic, TestDatabases.fresh(postgres, "floor_" + name));
-        // Steady state: the query's start (2-3 s to its first batch) is not a trade's delay.
-        while (query.lastProgress() == null) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        try (CommitTimes commits = CommitTimes.listen(database)) {
+            // Steady state: the query's start (2-3 s to its first write) is not a trade's delay.
+            produceSteadily(kafka, topic, 1, 1);
+            while (query.written() < 1 || floor.written() < 1) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+            durations.reset();
+            long since = System.currentTimeMillis();
+            long sent = 1 + produceSteadily(kafka, topic, rate, seconds);
+            while (query.written() < sent || floor.written() < sent) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+            long[] floorDelays = floor.stop();
+            query.stop();
+            if (warmUp) {
+                return;
+            }
+            long[] delays = commits.delays(database, since);
+            System.out.printf(Locale.ROOT, "%s, %,d trades/s for %d s (%,d trades): delay Kafka timestamp -> commit heard p50 %d ms, p99 %d ms, max %d ms; %s%n",
+                    mode, rate, seconds, delays.length, percentile(delays, 0.5), percentile(delays, 0.99), delays[delays.length - 1],
+                    query.split(durations));
+            printFloor(delays, floorDelays);
         }
-        durations.reset();
-        long sent = produceSteadily(kafka, topic, rate, seconds);
-        while (writer.written() < sent || floor.written() < sent) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-        }
-        long[] floorDelays = floor.stop();
-        query.stop();
-        if (warmUp) {
-            return;
-        }
-        System.out.println("Spark's own split: " + durations.describe());
-        long[] delays = delays(database);
-        SpeedBatchWriter.Timings timings = writer.timings();
-        System.out.printf(Locale.ROOT, "%,d trades/s for %d s (%,d trades): delay Kafka timestamp -> PostgreSQL commit p50 %d ms, p99 %d ms, max %d ms;"
-                        + " %d batches, per batch %d ms in Spark (read + collect), %d ms writing to PostgreSQL%n",
-                rate, seconds, delays.length, percentile(delays, 0.5), percentile(delays, 0.99), delays[delays.length - 1],
-                timings.batches(), timings.collectMillis() / Math.max(1, timings.batches()), timings.writeMillis() / Math.max(1, timings.batches()));
+    }
+
+    private static void printFloor(long[] delays, long[] floorDelays)
+    {
         System.out.printf(Locale.ROOT, "  floor, a plain Kafka consumer -> COPY -> commit per poll, same trades at the same time: p50 %d ms, p99 %d ms, max %d ms;"
                         + " speed layer / floor at p50 %.1fx, at p99 %.1fx%n",
                 percentile(floorDelays, 0.5), percentile(floorDelays, 0.99), floorDelays[floorDelays.length - 1],
@@ -119,15 +135,14 @@ public final class SpeedDelayBenchmark
      * Holds one rate for some seconds and prints, every 10 seconds, how far the query is behind the
      * producer: a rate is sustained when that lag does not grow.
      */
-    private static void sustain(ScratchDirectory scratch, EmbeddedKafka kafka, EmbeddedPostgresServer postgres, SparkSession spark, int rate, int seconds)
+    private static void sustain(ScratchDirectory scratch, EmbeddedKafka kafka, EmbeddedPostgresServer postgres, SparkSession spark, String mode, int rate, int seconds)
             throws Exception
     {
-        String topic = KafkaTopics.createTradeTopics(kafka, "speed-sustained-" + rate);
-        PostgresConnection database = TestDatabases.fresh(postgres, "sustained_" + rate);
-        SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQuery.NAME), deadLetter -> { });
-        StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, scratch.directory("checkpoint-sustained-" + rate).toString(),
-                Duration.ofMillis(Long.getLong("trigger.ms", 100)), Integer.getInteger("max.batch.trades", 100_000), writer).start();
-        while (query.lastProgress() == null) {
+        String topic = KafkaTopics.createTradeTopics(kafka, "speed-sustained-" + mode + "-" + rate);
+        PostgresConnection database = TestDatabases.fresh(postgres, "sustained_" + mode + "_" + rate);
+        RunningQuery query = RunningQuery.start(mode, spark, kafka, topic, database, scratch.directory("checkpoint-sustained-" + mode + "-" + rate).toString());
+        produceSteadily(kafka, topic, 1, 1);
+        while (query.written() < 1) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
         AtomicLong sent = new AtomicLong();
@@ -138,12 +153,10 @@ public final class SpeedDelayBenchmark
         long lastLag = 0;
         while (producer.isAlive()) {
             producer.join(10_000);
-            long lag = sent.get() - writer.written();
+            long written = query.written() - 1;
+            long lag = sent.get() - written;
             long elapsed = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
-            SpeedBatchWriter.Timings timings = writer.timings();
-            System.out.printf(Locale.ROOT, "  %3d s: %,d sent, %,d written, lag %,d trades; %d batches so far, per batch %d ms in Spark (read + collect), %d ms writing to PostgreSQL%n",
-                    elapsed, sent.get(), writer.written(), lag, timings.batches(),
-                    timings.collectMillis() / Math.max(1, timings.batches()), timings.writeMillis() / Math.max(1, timings.batches()));
+            System.out.printf(Locale.ROOT, "  %3d s: %,d sent, %,d written, lag %,d trades%n", elapsed, sent.get(), written, lag);
             if (elapsed >= 60 && firstLag < 0) {
                 firstLag = lag;
             }
@@ -151,8 +164,8 @@ public final class SpeedDelayBenchmark
         }
         double producedSeconds = (System.nanoTime() - start) / 1e9;
         query.stop();
-        System.out.printf(Locale.ROOT, "%,d trades/s offered for %d s (%,.0f trades/s produced): lag after 1 min %,d, at the end %,d -> %s%n",
-                rate, seconds, sent.get() / producedSeconds, firstLag, lastLag,
+        System.out.printf(Locale.ROOT, "%s, %,d trades/s offered for %d s (%,.0f trades/s produced): lag after 1 min %,d, at the end %,d -> %s%n",
+                mode, rate, seconds, sent.get() / producedSeconds, firstLag, lastLag,
                 lastLag <= Math.max(2L * firstLag, rate) ? "sustained (the lag did not grow)" : "NOT sustained (the lag grew)");
     }
 
@@ -185,28 +198,6 @@ public final class SpeedDelayBenchmark
             }
         }
         return count;
-    }
-
-    /** Each trade's delay: its batch's commit time minus its Kafka timestamp (the producer's send time). */
-    static long[] delays(PostgresConnection database)
-            throws Exception
-    {
-        String sql = """
-                SELECT (extract(epoch FROM b.committed_at) * 1000)::bigint - (extract(epoch FROM t.ingest_ts) * 1000)::bigint
-                FROM lambda.speed_trades t JOIN lambda.speed_batches b ON b.batch_id = t.batch_id""";
-        try (Connection connection = database.open(); Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            long[] delays = new long[0];
-            int size = 0;
-            while (rows.next()) {
-                if (size == delays.length) {
-                    delays = Arrays.copyOf(delays, Math.max(1024, size * 2));
-                }
-                delays[size++] = rows.getLong(1);
-            }
-            long[] result = Arrays.copyOf(delays, size);
-            Arrays.sort(result);
-            return result;
-        }
     }
 
     static long percentile(long[] sorted, double quantile)

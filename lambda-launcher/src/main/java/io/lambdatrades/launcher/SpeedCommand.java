@@ -4,6 +4,10 @@ import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.PostgresSchema;
 import io.lambdatrades.common.TradeTopics;
 import io.lambdatrades.common.config.LambdaConfig;
+import io.lambdatrades.common.config.SparkConfig;
+import io.lambdatrades.speed.RealTimeGroupWriter;
+import io.lambdatrades.speed.RealTimeProgress;
+import io.lambdatrades.speed.RealTimeSpeedQuery;
 import io.lambdatrades.speed.SparkSessions;
 import io.lambdatrades.speed.SpeedBatchWriter;
 import io.lambdatrades.speed.SpeedMetrics;
@@ -22,6 +26,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 @Command(name = "speed", mixinStandardHelpOptions = true,
         description = "Run only the speed layer (Spark Structured Streaming, Kafka -> PostgreSQL) against the configured services or those of a running 'lambda up'.")
@@ -50,7 +55,28 @@ final class SpeedCommand
         TradeTopics.of(config.kafka()).ensure(bootstrapServers, TOPIC_TIMEOUT);
 
         Console console = new Console(System.out, System.console() != null);
-        SparkSession spark = SparkSessions.create("lambda-speed", config.speed().spark());
+        boolean realTime = config.speed().realTime();
+        // Real-time mode holds a task slot for every partition at once.
+        SparkConfig sparkConfig = realTime ? config.speed().spark().withLocalThreads(config.kafka().partitions() + 1) : config.speed().spark();
+        SparkSession spark = SparkSessions.create("lambda-speed", sparkConfig);
+        try {
+            if (realTime) {
+                runRealTime(config, spark, bootstrapServers, postgres, console);
+            }
+            else {
+                runMicroBatches(config, spark, bootstrapServers, postgres, console);
+            }
+        }
+        finally {
+            spark.stop();
+        }
+        console.line("lambda speed: stopped");
+        return 0;
+    }
+
+    private void runMicroBatches(LambdaConfig config, SparkSession spark, String bootstrapServers, PostgresConnection postgres, Console console)
+            throws TimeoutException
+    {
         Map<String, Object> producerSettings = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -59,23 +85,40 @@ final class SpeedCommand
         try (KafkaProducer<byte[], byte[]> deadLetters = new KafkaProducer<>(producerSettings, new ByteArraySerializer(), new ByteArraySerializer())) {
             SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(postgres, SpeedQuery.NAME),
                     deadLetter -> deadLetters.send(deadLetter.toProducerRecord(config.kafka().deadLetterTopic())));
-            StreamingQuery query = new SpeedQuery(spark, bootstrapServers, config.kafka().topic(), config.speed().checkpointDir(), config.speed().trigger(), config.speed().maxBatchTrades(), writer).start();
+            StreamingQuery query = new SpeedQuery(spark, bootstrapServers, config.kafka().topic(), config.speed().checkpointDir(), config.speed().trigger(),
+                    config.speed().maxBatchTrades(), writer).start();
             StopSignals.onStop(() -> new Thread(() -> stop(query), "lambda-speed-stop").start());
-            console.line("lambda speed: " + bootstrapServers + " topic " + config.kafka().topic() + " -> " + postgres.redactedUrl() + ", checkpoint " + config.speed().checkpointDir());
-            StateFile<SpeedMetrics> metricsFile = new StateFile<>(config.dataDir(), SPEED_METRICS_FILE, SpeedMetrics.class);
-            for (long second = 1; !awaitTermination(query); second++) {
-                SpeedMetrics metrics = SpeedMetrics.of(query.lastProgress(), writer.written(), writer.newestTradeTs(), System.currentTimeMillis());
-                metricsFile.write(metrics);
-                if (second % PROGRESS_EVERY_SECONDS == 0) {
-                    console.progress("speed  " + metrics.describe());
-                }
+            console.line("lambda speed: " + bootstrapServers + " topic " + config.kafka().topic() + " -> " + postgres.redactedUrl() + ", micro-batches every "
+                    + config.speed().trigger().toMillis() + " ms, checkpoint " + config.speed().checkpointDir());
+            report(query, config, console, () -> SpeedMetrics.of(query.lastProgress(), writer.written(), writer.newestTradeTs(), System.currentTimeMillis()));
+        }
+    }
+
+    private void runRealTime(LambdaConfig config, SparkSession spark, String bootstrapServers, PostgresConnection postgres, Console console)
+            throws TimeoutException
+    {
+        RealTimeGroupWriter writer = new RealTimeGroupWriter(postgres, bootstrapServers, config.kafka().deadLetterTopic(), config.speed().groupMax(),
+                config.speed().groupTrades());
+        StreamingQuery query = new RealTimeSpeedQuery(spark, bootstrapServers, config.kafka().topic(), config.speed().checkpointDir(), writer).start();
+        StopSignals.onStop(() -> new Thread(() -> stop(query), "lambda-speed-stop").start());
+        console.line("lambda speed: " + bootstrapServers + " topic " + config.kafka().topic() + " -> " + postgres.redactedUrl() + ", real-time mode (groups of up to "
+                + config.speed().groupTrades() + " trades or " + config.speed().groupMax().toMillis() + " ms), checkpoint " + config.speed().checkpointDir());
+        try (RealTimeProgress progress = new RealTimeProgress(postgres, bootstrapServers, config.kafka().topic())) {
+            report(query, config, console, () -> progress.sample(System.currentTimeMillis()));
+        }
+    }
+
+    /** Publishes the figures every second for status, and a progress line every ten, until the query ends. */
+    private static void report(StreamingQuery query, LambdaConfig config, Console console, Supplier<SpeedMetrics> metrics)
+    {
+        StateFile<SpeedMetrics> metricsFile = new StateFile<>(config.dataDir(), SPEED_METRICS_FILE, SpeedMetrics.class);
+        for (long second = 1; !awaitTermination(query); second++) {
+            SpeedMetrics current = metrics.get();
+            metricsFile.write(current);
+            if (second % PROGRESS_EVERY_SECONDS == 0) {
+                console.progress("speed  " + current.describe());
             }
         }
-        finally {
-            spark.stop();
-        }
-        console.line("lambda speed: stopped");
-        return 0;
     }
 
     /** Spark's report of a failed query spans a page (the plan, the offsets): its cause says it in one line. */

@@ -21,29 +21,50 @@ import java.util.Map;
  * @param delayMs now minus the newest trade time written; -1 before the first trade
  * @param lag records in Kafka not yet read by the query, summed over partitions; -1 before the query's first
  *         progress and when the last one is more than 30 s old (Kafka does not answer)
+ * @param mode realtime or microbatch; in real-time mode there are no batches (batch id -1, duration 0) and
+ *         the lag is Kafka's end offsets minus what was written
  */
 public record SpeedMetrics(long updatedAt, long batchId, double inputRowsPerSecond, double processedRowsPerSecond, long batchDurationMs,
-        long trades, long delayMs, long lag)
+        long trades, long delayMs, long lag, String mode)
 {
+    public static final String REAL_TIME = "realtime";
+    public static final String MICRO_BATCH = "microbatch";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long STALE_PROGRESS_MS = 30_000;
 
     public static SpeedMetrics of(StreamingQueryProgress progress, long written, long newestTradeTs, long now)
     {
         if (progress == null) {
-            return new SpeedMetrics(now, -1, 0, 0, 0, written, delay(newestTradeTs, now), -1);
+            return new SpeedMetrics(now, -1, 0, 0, 0, written, delay(newestTradeTs, now), -1, MICRO_BATCH);
         }
         long lag = 0;
         for (SourceProgress source : progress.sources()) {
             lag += behind(source.endOffset(), source.latestOffset());
         }
         return new SpeedMetrics(now, progress.batchId(), finite(progress.inputRowsPerSecond()), finite(progress.processedRowsPerSecond()),
-                progress.batchDuration(), written, delay(newestTradeTs, now), currentLag(lag, progress.timestamp(), now));
+                progress.batchDuration(), written, delay(newestTradeTs, now), currentLag(lag, progress.timestamp(), now), MICRO_BATCH);
+    }
+
+    /**
+     * Real-time mode's figures, from two samples a moment apart of what the writers committed and of Kafka's end offsets.
+     *
+     * @param lag Kafka's end offsets minus the offsets written, -1 when unknown
+     */
+    public static SpeedMetrics realTime(long now, long written, long newestTradeTs, double inputRowsPerSecond, double writtenPerSecond, long lag)
+    {
+        return new SpeedMetrics(now, -1, finite(inputRowsPerSecond), finite(writtenPerSecond), 0, written, delay(newestTradeTs, now), lag, REAL_TIME);
     }
 
     /** One line for people. */
     public String describe()
     {
+        if (REAL_TIME.equals(mode)) {
+            return String.format(Locale.ROOT, "%,.0f trades/s in, %,.0f/s written, real-time mode, delay %s, lag %s, %,d trades written",
+                    inputRowsPerSecond, processedRowsPerSecond,
+                    delayMs < 0 ? "none yet" : String.format(Locale.ROOT, "%,d ms", delayMs),
+                    lag < 0 ? "unknown" : String.format(Locale.ROOT, "%,d", lag), trades);
+        }
         return String.format(Locale.ROOT, "%,.0f trades/s in, %,.0f/s processed, batch %,d ms, delay %s, lag %s, %,d trades written",
                 inputRowsPerSecond, processedRowsPerSecond, batchDurationMs,
                 delayMs < 0 ? "none yet" : String.format(Locale.ROOT, "%,d ms", delayMs),

@@ -94,7 +94,7 @@ public final class Settings
             "Most trades one micro-batch takes: a backlog is worked off in bounded batches, not collected whole", intAtLeast(1));
     public static final Setting<Optional<String>> SPEED_CHECKPOINT_DIR = Setting.of("speed.checkpoint.dir", "",
             "Checkpoint of the speed query: a path or a file:, hdfs:, s3a: URI; empty is <data.dir>/checkpoints/speed", optionalLocation());
-    public static final Setting<String> SPEED_MODE = Setting.of("speed.mode", "microbatch",
+    public static final Setting<String> SPEED_MODE = Setting.of("speed.mode", "realtime",
             "How the speed query runs: realtime (Spark's real-time mode: each trade written within milliseconds, in small groups) or microbatch", oneOf("realtime", "microbatch"));
     public static final Setting<Integer> SPEED_GROUP_MS = Setting.of("speed.group.ms", "5",
             "Real-time mode: longest a trade waits for others before its group is committed to PostgreSQL", intAtLeast(1));

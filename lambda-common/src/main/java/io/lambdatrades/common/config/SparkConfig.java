@@ -1,6 +1,8 @@
 package io.lambdatrades.common.config;
 
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -12,6 +14,8 @@ import static java.util.Objects.requireNonNull;
  */
 public record SparkConfig(String master, Map<String, String> properties)
 {
+    private static final Pattern LOCAL_THREADS = Pattern.compile("local\\[(\\d+)]");
+
     public SparkConfig
     {
         requireNonNull(master, "master is null");
@@ -26,6 +30,16 @@ public record SparkConfig(String master, Map<String, String> properties)
     public boolean isLocal()
     {
         return master.startsWith("local");
+    }
+
+    /** A local master given at least this many task threads ({@code local[2]} to {@code local[4]}); any other master as it is. */
+    public SparkConfig withLocalThreads(int atLeast)
+    {
+        Matcher threads = LOCAL_THREADS.matcher(master);
+        if (threads.matches() && Integer.parseInt(threads.group(1)) < atLeast) {
+            return new SparkConfig("local[" + atLeast + "]", properties);
+        }
+        return this;
     }
 
     static SparkConfig from(ConfigValues values)

@@ -32,7 +32,7 @@ class ConfigLoaderTest
                 new FinnhubConfig(URI.create("wss://ws.finnhub.io"), Optional.empty(), 50, Duration.ofSeconds(90)),
                 new ReplayConfig(Optional.empty(), 1)));
         assertThat(config.speed()).isEqualTo(new SpeedConfig(true, SparkConfig.local(2), Duration.ofMillis(100), 100_000, ValueParsers.location(Path.of("data").resolve("checkpoints/speed")),
-                false, Duration.ofMillis(5), 500));
+                true, Duration.ofMillis(5), 500));
         assertThat(config.serving()).isEqualTo(new ServingConfig(true, "127.0.0.1", 8080, 256, ""));
     }
 
@@ -79,6 +79,9 @@ class ConfigLoaderTest
                   trigger.ms: 250
                   max.batch.trades: 5000
                   checkpoint.dir: /srv/checkpoints/speed
+                  mode: microbatch
+                  group.ms: 20
+                  group.trades: 100
                   enabled: false
                 serving:
                   enabled: false
@@ -97,7 +100,7 @@ class ConfigLoaderTest
                 new FinnhubConfig(URI.create("ws://127.0.0.1:9999/feed"), Optional.of(Path.of("/run/secrets/finnhub")), 2, Duration.ofSeconds(30)),
                 new ReplayConfig(Optional.of(Path.of("/tmp/rec.ndjson")), Double.POSITIVE_INFINITY)));
         assertThat(config.speed()).isEqualTo(new SpeedConfig(false, new SparkConfig("spark://spark-master:7077", Map.of()), Duration.ofMillis(250), 5_000, "file:///srv/checkpoints/speed",
-                false, Duration.ofMillis(5), 500));
+                false, Duration.ofMillis(20), 100));
         assertThat(config.serving()).isEqualTo(new ServingConfig(false, "0.0.0.0", 9090, 32, "bi-secret"));
         assertThat(config.serving().toString()).doesNotContain("bi-secret");
         assertThat(config.effective().get("serving.reader.password")).doesNotContain("bi-secret");
