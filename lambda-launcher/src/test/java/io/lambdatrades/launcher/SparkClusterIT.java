@@ -118,12 +118,13 @@ class SparkClusterIT
             Path properties = Files.writeString(dir.resolve("spark.conf"), """
                     spark.executor.extraClassPath %s
                     spark.executor.memory 512m
-                    spark.cores.max 1
+                    spark.cores.max 4
                     """.formatted(CLASSPATH));
             Process master = start(dir, "master", "org.apache.spark.deploy.master.Master",
                     "--host", "127.0.0.1", "--port", Integer.toString(masterPort), "--webui-port", Integer.toString(Ports.free()));
             Process worker = start(dir, "worker", "org.apache.spark.deploy.worker.Worker",
-                    "--host", "127.0.0.1", "--cores", "1", "--memory", "1g", "--webui-port", Integer.toString(Ports.free()),
+                    // Real-time mode holds a task slot per Kafka partition (3) for as long as it runs.
+                    "--host", "127.0.0.1", "--cores", "4", "--memory", "1g", "--webui-port", Integer.toString(Ports.free()),
                     "--work-dir", workDir.toString(), "spark://127.0.0.1:" + masterPort);
             return new StandaloneCluster(masterPort, workDir, properties, master, worker);
         }

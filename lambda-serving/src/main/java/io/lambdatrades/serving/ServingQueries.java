@@ -63,7 +63,9 @@ public final class ServingQueries
     private static final String FRESHNESS = """
             SELECT c.cutoff_ts, c.period,
                    (SELECT max(last_ts) FROM lambda.speed_minute),
-                   (SELECT committed_at FROM lambda.speed_batches ORDER BY query_name DESC, batch_id DESC LIMIT 1),
+                   -- The last micro-batch's commit, or real-time mode's writers' last (a row per partition).
+                   GREATEST((SELECT committed_at FROM lambda.speed_batches WHERE query_name = 'speed' ORDER BY batch_id DESC LIMIT 1),
+                            (SELECT max(committed_at) FROM lambda.speed_batches WHERE query_name = 'speed-realtime')),
                    (SELECT coalesce(sum(trades), 0) FROM lambda.speed_minute WHERE bucket < c.cutoff_ts)
             FROM lambda.cutoff c""";
     private static final String RUNS = """
