@@ -88,6 +88,24 @@ class SpeedLayerIT
 
     @ParameterizedTest
     @EnumSource(Mode.class)
+    void withItsCheckpointLostTheQueryReadsTheTopicAgainAndWritesNothingTwice(Mode mode, EmbeddedKafka kafka, EmbeddedPostgresServer postgres,
+            @TempDir Path firstCheckpoint, @TempDir Path secondCheckpoint)
+            throws Exception
+    {
+        PostgresConnection database = TestDatabases.fresh(postgres, "speed_lost_" + mode.name().toLowerCase(Locale.ROOT));
+        String topic = KafkaTopics.createTradeTopics(kafka, "speed-lost-" + mode.name().toLowerCase(Locale.ROOT));
+        Random random = new Random(9);
+        produce(kafka, topic, TestTrades.bursty(random, 800, BASE_TS));
+        runUntilWritten(mode, kafka, topic, database, firstCheckpoint, 800);
+
+        // A new checkpoint reads the topic from its first offset: the 800 trades again, then 300 new ones.
+        produce(kafka, topic, TestTrades.bursty(random, 300, BASE_TS + 60_000));
+        runUntilWritten(mode, kafka, topic, database, secondCheckpoint, 1_100);
+        assertViewsMatch(kafka, topic, database);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
     void whilePostgresIsDownTheQueryWaitsAndThenCatchesUpExactly(Mode mode, EmbeddedKafka kafka, @TempDir Path checkpoint, @TempDir Path postgresDir)
             throws Exception
     {
