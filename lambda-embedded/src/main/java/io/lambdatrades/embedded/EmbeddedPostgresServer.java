@@ -31,11 +31,13 @@ public final class EmbeddedPostgresServer
 
     private final EmbeddedPostgres postgres;
     private final Path dataDir;
+    private final Optional<Process> guard;
 
-    private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDir)
+    private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDir, Optional<Process> guard)
     {
         this.postgres = postgres;
         this.dataDir = dataDir;
+        this.guard = guard;
     }
 
     /**
@@ -67,7 +69,8 @@ public final class EmbeddedPostgresServer
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .start();
             log.info("PostgreSQL up at 127.0.0.1:{} with its data in {}", serverPort, dataDir);
-            return new EmbeddedPostgresServer(postgres, dataDir);
+            long serverPid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+            return new EmbeddedPostgresServer(postgres, dataDir, PostgresGuard.start(ProcessHandle.current().pid(), serverPid));
         }
         catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
@@ -131,6 +134,7 @@ public final class EmbeddedPostgresServer
     @Override
     public void close()
     {
+        guard.ifPresent(Process::destroy);
         try {
             postgres.close();
             log.info("PostgreSQL at 127.0.0.1:{} stopped", port());

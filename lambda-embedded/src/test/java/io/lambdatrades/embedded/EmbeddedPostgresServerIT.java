@@ -8,6 +8,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,10 +17,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 @ExtendWith(SharedPostgres.class)
 class EmbeddedPostgresServerIT
@@ -52,15 +55,35 @@ class EmbeddedPostgresServerIT
     }
 
     @Test
+    void aServerWhoseOwnerIsKilledStopsByItselfAndKeepsItsData(@TempDir Path dataDir)
+            throws Exception
+    {
+        Process owner = startOwner(dataDir);
+        try {
+            insertRowThroughServerOf(owner);
+        }
+        finally {
+            owner.destroyForcibly().waitFor();
+        }
+        long serverPid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+        await("the guard stops the server its owner left").atMost(Duration.ofSeconds(30))
+                .until(() -> ProcessHandle.of(serverPid).filter(ProcessHandle::isAlive).isEmpty());
+
+        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDir, SharedPostgres.binariesDir(), 0)) {
+            assertThat(query(postgres.connection(), "SELECT value FROM kept")).containsExactly("committed before the kill");
+        }
+    }
+
+    @Test
     void aServerOrphanedByAKilledProcessIsStoppedAndItsDataKept(@TempDir Path dataDir)
             throws Exception
     {
-        Process owner = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), PostgresInAnotherJvm.class.getName(), dataDir.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
+        Process owner = startOwner(dataDir);
         try {
             insertRowThroughServerOf(owner);
+            // Without its guard (killed too, or never started), nothing stops the server but the next start.
+            owner.toHandle().descendants().filter(process -> process.info().command().map(command -> command.endsWith("sh")).orElse(false))
+                    .forEach(ProcessHandle::destroyForcibly);
         }
         finally {
             owner.destroyForcibly().waitFor();
@@ -72,6 +95,15 @@ class EmbeddedPostgresServerIT
             assertThat(ProcessHandle.of(orphanPid).filter(ProcessHandle::isAlive)).isEmpty();
             assertThat(query(postgres.connection(), "SELECT value FROM kept")).containsExactly("committed before the kill");
         }
+    }
+
+    private static Process startOwner(Path dataDir)
+            throws IOException
+    {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), PostgresInAnotherJvm.class.getName(), dataDir.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
     }
 
     private static void insertRowThroughServerOf(Process owner)

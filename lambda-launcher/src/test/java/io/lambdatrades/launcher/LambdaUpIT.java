@@ -89,6 +89,7 @@ class LambdaUpIT
 
     @Test
     void afterAKill9UpStartsAgainOnTheSameDataAndKeepsEveryAcknowledgedTrade()
+            throws Exception
     {
         long recordsBeforeKill;
         try (LambdaProcess up = LambdaProcess.start(Map.of(), "up", "--data-dir", dataDir.toString(), "--rate", "2000")) {
@@ -97,10 +98,11 @@ class LambdaUpIT
             ProcessHandle speed = ProcessHandle.of(status.at("/layers/speed/pid").asLong()).orElseThrow();
             ProcessHandle serving = ProcessHandle.of(status.at("/layers/serving/pid").asLong()).orElseThrow();
             ProcessHandle scheduler = ProcessHandle.of(status.at("/layers/scheduler/pid").asLong()).orElseThrow();
+            ProcessHandle postgres = ProcessHandle.of(Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(0).trim())).orElseThrow();
             up.kill();
-            // Its child layers notice that it is gone and stop: no orphan holds PostgreSQL's connections.
-            await("the speed, scheduler and serving layers stop with up").atMost(Duration.ofSeconds(90))
-                    .until(() -> !speed.isAlive() && !serving.isAlive() && !scheduler.isAlive());
+            // Its child layers and its PostgreSQL notice that it is gone and stop: no orphan is left.
+            await("the speed, scheduler and serving layers and PostgreSQL stop with up").atMost(Duration.ofSeconds(90))
+                    .until(() -> !speed.isAlive() && !serving.isAlive() && !scheduler.isAlive() && !postgres.isAlive());
         }
 
         try (LambdaProcess up = LambdaProcess.start(Map.of(), "up", "--data-dir", dataDir.toString(), "--rate", "2000")) {
