@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Time from `bin/lambda up` to the first "ingesting" line, and peak resident memory of the whole
-# process tree (the JVM plus every PostgreSQL process) over the following N seconds of ingesting.
+# Time from `bin/lambda up` to the first "ingesting" line and to the dashboard answering, and peak
+# resident memory of the whole process tree (the JVMs plus every PostgreSQL process) over the
+# following N seconds of ingesting.
 # Usage: bench/up-startup.sh [seconds-to-sample] [extra up options...]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,6 +18,11 @@ until grep -q ingesting "$out"; do
   sleep 0.05
 done
 ready=$(date +%s.%N)
+until [ -f "$data/run/serving.json" ] && curl -sf -o /dev/null "$(sed -n 's/.*"url" *: *"\([^"]*\)".*/\1/p' "$data/run/serving.json")/"; do
+  kill -0 "$pid" 2>/dev/null || { cat "$out"; exit 1; }
+  sleep 0.1
+done
+dashboard=$(date +%s.%N)
 
 tree_rss_kb() {
   local pids="$pid"
@@ -37,6 +43,7 @@ done
 kill -TERM "$pid"; wait "$pid" || true
 
 printf 'up -> ingesting: %.1f s\n' "$(echo "$ready - $start" | bc)"
+printf 'up -> dashboard answering: %.1f s\n' "$(echo "$dashboard - $start" | bc)"
 printf 'peak RSS over %s s: process tree %d MiB (JVM %d MiB)\n' "$seconds" $((peak / 1024)) $((jvm_peak / 1024))
 grep -E '^ingesting' "$out" | tail -1
 rm -rf "$data" "$out"
