@@ -1,5 +1,6 @@
 package io.lambdatrades.batch;
 
+import io.lambdatrades.common.AbsorbedOffsets;
 import io.lambdatrades.common.PostgresConnection;
 
 import java.sql.Connection;
@@ -8,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,17 +35,7 @@ public final class AbsorbLedger
     public Map<Integer, Long> nextOffsets(String topic)
             throws SQLException
     {
-        try (Connection connection = postgres.open();
-                PreparedStatement statement = connection.prepareStatement("SELECT kafka_partition, next_offset FROM lambda.absorb_offsets WHERE topic = ?")) {
-            statement.setString(1, topic);
-            Map<Integer, Long> offsets = new HashMap<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    offsets.put(rows.getInt(1), rows.getLong(2));
-                }
-            }
-            return offsets;
-        }
+        return AbsorbedOffsets.read(postgres, topic);
     }
 
     /**

@@ -7,9 +7,6 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +43,7 @@ public final class UnabsorbedTrades
     public Optional<Oldest> oldest()
             throws SQLException
     {
-        Map<Integer, Long> absorbed = absorbedOffsets();
+        Map<Integer, Long> absorbed = AbsorbedOffsets.read(postgres, topic);
         Map<String, Object> settings = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.CLIENT_ID_CONFIG, "lambda-unabsorbed",
@@ -105,22 +102,6 @@ public final class UnabsorbedTrades
             }
         }
         return oldestRecord == null ? Optional.empty() : Optional.of(new Oldest(Optional.ofNullable(oldestTrade), oldestRecord, records));
-    }
-
-    private Map<Integer, Long> absorbedOffsets()
-            throws SQLException
-    {
-        try (Connection connection = postgres.open();
-                PreparedStatement statement = connection.prepareStatement("SELECT kafka_partition, next_offset FROM lambda.absorb_offsets WHERE topic = ?")) {
-            statement.setString(1, topic);
-            Map<Integer, Long> offsets = new HashMap<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    offsets.put(rows.getInt(1), rows.getLong(2));
-                }
-            }
-            return offsets;
-        }
     }
 
     /**

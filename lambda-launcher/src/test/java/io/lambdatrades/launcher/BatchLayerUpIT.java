@@ -17,9 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,9 +31,8 @@ import static org.awaitility.Awaitility.await;
 class BatchLayerUpIT
 {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int FRAMES = 300;
-    private static final int TRADES_PER_FRAME = 20;
-    private static final long SPAN_MS = 2 * 86_400_000L;
+    /** Trades over the last two days: some before today's cutoff, some after. */
+    private static final SpreadTrades TRADES = new SpreadTrades(300, 20, 2 * 86_400_000L);
 
     @TempDir
     Path dataDir;
@@ -44,12 +41,12 @@ class BatchLayerUpIT
     void aBatchRunClosesThePastDaysWhileSqlReadsTheMetastore()
             throws Exception
     {
-        long start = System.currentTimeMillis() - SPAN_MS;
+        long start = System.currentTimeMillis() - TRADES.spanMillis();
         Path recording = dataDir.resolve("recording.ndjson");
-        Files.write(recording, frames(start));
+        Files.write(recording, TRADES.lines(start));
         Map<String, String> noSpeed = Map.of("LAMBDA_SPEED_ENABLED", "false", "LAMBDA_SCHEDULER_ENABLED", "false");
         try (LambdaProcess up = LambdaProcess.start(noSpeed, "up", "--data-dir", dataDir.toString(), "--source", "replay", "--replay", recording.toString(), "--speed", "max")) {
-            JsonNode status = awaitStatus(json -> json.at("/topics/trades/records").asLong() == (long) FRAMES * TRADES_PER_FRAME);
+            JsonNode status = awaitStatus(json -> json.at("/topics/trades/records").asLong() == TRADES.total());
             PostgresConnection postgres = new PostgresConnection(status.at("/postgres/jdbcUrl").asText(), "postgres", "");
 
             // Hive's tables exist before any Spark command opened the metastore: the two below must not race to create them.
@@ -63,7 +60,7 @@ class BatchLayerUpIT
             }
 
             Instant cutoff = LocalDate.now(ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
-            long closedTrades = closedTrades(start, cutoff.toEpochMilli());
+            long closedTrades = TRADES.before(start, cutoff.toEpochMilli());
             assertThat(awaitStatus(json -> true).at("/batch/cutoff").asText()).isEqualTo(cutoff.toString());
             assertThat(query(postgres, "SELECT sum(trades) FROM lambda.batch_daily")).isEqualTo(closedTrades);
             assertThat(query(postgres, "SELECT sum(trades) FROM lambda.batch_minute")).isEqualTo(closedTrades);
@@ -84,41 +81,10 @@ class BatchLayerUpIT
 
             LambdaProcess.Result count = LambdaProcess.run(Map.of(), "sql", "--data-dir", dataDir.toString(), "SELECT count(*) AS trades FROM lambda.trades_raw");
             assertThat(count.exitCode()).as(count.stderr()).isZero();
-            assertThat(count.stdout()).contains("|" + FRAMES * TRADES_PER_FRAME + " ");
+            assertThat(count.stdout()).contains("|" + TRADES.total() + " ");
             up.interrupt();
             assertThat(up.waitFor(Duration.ofMinutes(2))).isZero();
         }
-    }
-
-    /** Trades spread evenly over the last two days: some before today's cutoff, some after. */
-    private static List<String> frames(long start)
-    {
-        List<String> lines = new ArrayList<>();
-        for (int frame = 0; frame < FRAMES; frame++) {
-            StringBuilder text = new StringBuilder("{\"data\":[");
-            for (int trade = 0; trade < TRADES_PER_FRAME; trade++) {
-                text.append(trade == 0 ? "" : ",").append("{\"p\":").append(100 + frame * 0.01).append(",\"s\":\"S").append(trade % 5)
-                        .append("\",\"t\":").append(tradeTs(start, frame)).append(",\"v\":").append(trade + 1).append("}");
-            }
-            lines.add(text.append("],\"type\":\"trade\"}").toString());
-        }
-        return lines;
-    }
-
-    private static long tradeTs(long start, int frame)
-    {
-        return start + frame * (SPAN_MS / FRAMES);
-    }
-
-    private static long closedTrades(long start, long cutoff)
-    {
-        long closed = 0;
-        for (int frame = 0; frame < FRAMES; frame++) {
-            if (tradeTs(start, frame) < cutoff) {
-                closed += TRADES_PER_FRAME;
-            }
-        }
-        return closed;
     }
 
     private JsonNode awaitStatus(java.util.function.Predicate<JsonNode> condition)

@@ -36,9 +36,8 @@ import static org.awaitility.Awaitility.await;
 class SchedulerUpIT
 {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int FRAMES = 360;
-    private static final int TRADES_PER_FRAME = 20;
-    private static final long SPAN_MS = 3 * 86_400_000L;
+    /** Trades over the last three days. */
+    private static final SpreadTrades TRADES = new SpreadTrades(360, 20, 3 * 86_400_000L);
     private static final Map<String, String> ENVIRONMENT = Map.of(
             "LAMBDA_SPEED_ENABLED", "false",
             "LAMBDA_BATCH_RETRIES", "6",
@@ -52,9 +51,9 @@ class SchedulerUpIT
     void closesThePastDaysByItselfAndRetriesRunsKilledInTheMiddle()
             throws Exception
     {
-        long start = System.currentTimeMillis() - SPAN_MS;
+        long start = System.currentTimeMillis() - TRADES.spanMillis();
         Path recording = dataDir.resolve("recording.ndjson");
-        Files.write(recording, frames(start));
+        Files.write(recording, TRADES.lines(start));
         try (LambdaProcess up = LambdaProcess.start(ENVIRONMENT, "up", "--data-dir", dataDir.toString(), "--source", "replay", "--replay", recording.toString(), "--speed", "max")) {
             Instant today = LocalDate.now(ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
             JsonNode status = awaitStatus(json -> json.at("/batch/cutoff").asText().equals(today.toString()), Duration.ofMinutes(6));
@@ -70,7 +69,7 @@ class SchedulerUpIT
             }
             assertThat(query(postgres, "SELECT to_char(period_start AT TIME ZONE 'UTC', 'YYYY-MM-DD') || ' ' || trigger || ' ' || state FROM lambda.batch_runs ORDER BY run_id"))
                     .containsExactlyElementsOf(days);
-            long closedTrades = closedTrades(start, today.toEpochMilli());
+            long closedTrades = TRADES.before(start, today.toEpochMilli());
             assertThat(query(postgres, "SELECT sum(trades) FROM lambda.batch_daily")).containsExactly(Long.toString(closedTrades));
             String daily = query(postgres, DAILY).get(0);
 
@@ -132,37 +131,6 @@ class SchedulerUpIT
     {
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
                 .until(() -> query(postgres, "SELECT state FROM lambda.batch_task_runs WHERE run_id = " + runId + " AND task = '" + task + "'").equals(List.of("running")));
-    }
-
-    /** Trades spread evenly over the last three days. */
-    private static List<String> frames(long start)
-    {
-        List<String> lines = new ArrayList<>();
-        for (int frame = 0; frame < FRAMES; frame++) {
-            StringBuilder text = new StringBuilder("{\"data\":[");
-            for (int trade = 0; trade < TRADES_PER_FRAME; trade++) {
-                text.append(trade == 0 ? "" : ",").append("{\"p\":").append(100 + frame * 0.01).append(",\"s\":\"S").append(trade % 5)
-                        .append("\",\"t\":").append(tradeTs(start, frame)).append(",\"v\":").append(trade + 1).append("}");
-            }
-            lines.add(text.append("],\"type\":\"trade\"}").toString());
-        }
-        return lines;
-    }
-
-    private static long tradeTs(long start, int frame)
-    {
-        return start + frame * (SPAN_MS / FRAMES);
-    }
-
-    private static long closedTrades(long start, long cutoff)
-    {
-        long closed = 0;
-        for (int frame = 0; frame < FRAMES; frame++) {
-            if (tradeTs(start, frame) < cutoff) {
-                closed += TRADES_PER_FRAME;
-            }
-        }
-        return closed;
     }
 
     private JsonNode awaitStatus(Predicate<JsonNode> condition, Duration timeout)
