@@ -1,5 +1,8 @@
 package io.lambdatrades.batch;
 
+import io.lambdatrades.batch.audit.AuditReport;
+import io.lambdatrades.batch.audit.AuditScope;
+import io.lambdatrades.batch.audit.ServingAudit;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.config.BatchConfig;
 import org.apache.spark.sql.SparkSession;
@@ -9,12 +12,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -61,7 +67,7 @@ public final class BatchPipeline
             Instant previousCutoff = readCutoff();
             Instant cutoff = request.cutoff().isAfter(previousCutoff) ? request.cutoff() : previousCutoff;
             long runId = runLog.start(cutoff.minus(config.period()), cutoff, request.trigger(), request.backfillFrom(), request.backfillTo());
-            return execute(runLog.read(runId), List.of(BatchTask.values()), true);
+            return execute(runLog.read(runId), tasks(), true);
         }
     }
 
@@ -72,7 +78,7 @@ public final class BatchPipeline
         try (PipelineLock lock = PipelineLock.acquire(postgres)) {
             BatchRunLog.RunRecord run = runLog.read(runId);
             runLog.running(runId);
-            return execute(run, run.remaining(), true);
+            return execute(run, run.remaining(tasks()), true);
         }
     }
 
@@ -119,15 +125,62 @@ public final class BatchPipeline
                 runLog.published(runId, published.values().stream().mapToLong(Long::longValue).sum());
                 progress.step(BatchProgress.Step.PUBLISHED, "published " + published + "; cutoff " + cutoff);
             }
+            Optional<AuditReport> audit = Optional.empty();
+            if (tasks.contains(BatchTask.AUDIT)) {
+                SortedSet<String> audited = auditedDates(dates, cutoff);
+                audit = Optional.of(task(runId, BatchTask.AUDIT, () -> audit(AuditScope.of(audited.stream().map(LocalDate::parse)
+                        .collect(Collectors.toCollection(TreeSet::new))))));
+                runLog.audited(runId, audited, audit.get().differences().size());
+                progress.step(BatchProgress.Step.AUDITED, audit.get().exact()
+                        ? "the serving views equal the trades for " + String.join(", ", audited)
+                        : audit.get().differences().size() + " bucket(s) of the serving views differ from the trades: see lambda audit --date D");
+            }
             if (endsRun) {
                 runLog.ended(runId, null);
             }
-            return new BatchResult(runId, absorbed.trades(), absorbed.expired(), dates, cutoff, published);
+            return new BatchResult(runId, absorbed.trades(), absorbed.expired(), dates, cutoff, published, audit);
         }
         catch (Exception e) {
             runLog.ended(runId, String.valueOf(e.getMessage()));
             throw e;
         }
+    }
+
+    /**
+     * {@code lambda audit}: the serving views against the trades, once the batch run in progress, if
+     * any, has finished; no run starts meanwhile.
+     *
+     * @param waitForRun how long to wait for a run in progress
+     */
+    public AuditReport audit(AuditScope scope, Duration waitForRun)
+            throws Exception
+    {
+        try (PipelineLock lock = PipelineLock.await(postgres, waitForRun)) {
+            return audit(scope);
+        }
+    }
+
+    private AuditReport audit(AuditScope scope)
+            throws SQLException
+    {
+        SortedSet<String> installed = ledger.installedDates();
+        return new ServingAudit(spark.get(), MasterDataset.ensure(spark.get(), config.warehouseDir()), postgres, bootstrapServers, topic,
+                audited -> audited.everyDayWithData() ? installed
+                        : audited.days().stream().map(LocalDate::toString).filter(installed::contains).toList())
+                .run(scope);
+    }
+
+    // The dates just published and the day the cutoff falls in, where the batch and speed paths meet.
+    private static SortedSet<String> auditedDates(SortedSet<String> published, Instant cutoff)
+    {
+        SortedSet<String> dates = new TreeSet<>(published);
+        dates.add(LocalDate.ofInstant(cutoff, ZoneOffset.UTC).toString());
+        return dates;
+    }
+
+    private List<BatchTask> tasks()
+    {
+        return Arrays.stream(BatchTask.values()).filter(task -> config.audit() || task != BatchTask.AUDIT).toList();
     }
 
     private Absorber.AbsorbResult absorb()
@@ -223,12 +276,14 @@ public final class BatchPipeline
     /**
      * @param expired offsets the absorb found gone from Kafka before they were absorbed
      * @param published rows loaded into each PostgreSQL table
+     * @param audit what the audit after the publish found, when the run made one
      */
     public record BatchResult(long runId, long absorbedTrades, List<AbsorbBacklog.ExpiredOffsets> expired, SortedSet<String> viewDates, Instant cutoff,
-            Map<String, Long> published)
+            Map<String, Long> published, Optional<AuditReport> audit)
     {
         public BatchResult
         {
+            requireNonNull(audit, "audit is null");
             expired = List.copyOf(expired);
             viewDates = new TreeSet<>(viewDates);
             published = Map.copyOf(published);

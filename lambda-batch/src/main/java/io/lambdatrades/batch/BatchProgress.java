@@ -19,5 +19,6 @@ public interface BatchProgress
         ABSORB_DONE,
         VIEWS_DONE,
         PUBLISHED,
+        AUDITED,
     }
 }

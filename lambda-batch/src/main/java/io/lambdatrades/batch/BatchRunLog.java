@@ -210,6 +210,19 @@ public final class BatchRunLog
     }
 
     /** @param error null when the run succeeded */
+    /** What the audit after the publish found: the dates it checked and how many buckets differ. */
+    public void audited(long runId, SortedSet<String> dates, long differences)
+            throws SQLException
+    {
+        try (Connection connection = postgres.open();
+                PreparedStatement statement = connection.prepareStatement("UPDATE lambda.batch_runs SET audited_dates = ?, audit_differences = ? WHERE run_id = ?")) {
+            statement.setArray(1, connection.createArrayOf("date", dates.stream().map(LocalDate::parse).map(Date::valueOf).toArray()));
+            statement.setLong(2, differences);
+            statement.setLong(3, runId);
+            statement.executeUpdate();
+        }
+    }
+
     public void ended(long runId, String error)
             throws SQLException
     {
@@ -257,9 +270,10 @@ public final class BatchRunLog
             return new BatchRequest(periodEnd, backfillFrom, backfillTo, trigger);
         }
 
-        public List<BatchTask> remaining()
+        /** @param tasks the tasks a run has, in order */
+        public List<BatchTask> remaining(List<BatchTask> tasks)
         {
-            return List.of(BatchTask.values()).stream().filter(task -> !succeeded.contains(task)).toList();
+            return tasks.stream().filter(task -> !succeeded.contains(task)).toList();
         }
     }
 }

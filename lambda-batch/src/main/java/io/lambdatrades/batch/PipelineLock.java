@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One batch run at a time per PostgreSQL database, whichever process starts it: a session-level
@@ -40,6 +42,25 @@ final class PipelineLock
             }
         }
         return new PipelineLock(connection);
+    }
+
+    /** Waits for a run in progress to finish; {@link BatchBusyException} when it has not within the timeout. */
+    static PipelineLock await(PostgresConnection postgres, Duration timeout)
+            throws SQLException, InterruptedException
+    {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return acquire(postgres);
+            }
+            catch (BatchBusyException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                // Runs last seconds to minutes: a second's poll costs nothing and needs no notification.
+                TimeUnit.SECONDS.sleep(1);
+            }
+        }
     }
 
     /** Unlocks before closing: the server ends a closed session's backend, and frees its locks, a moment after the client has gone. */

@@ -48,7 +48,7 @@ public record TopicOffsets(String topic, Map<Integer, Long> beginning, Map<Integ
     }
 
     /** Offsets in the JSON form of Spark's Kafka source options: {"topic":{"0":12,"1":7}}. */
-    static String sparkJson(String topic, Map<Integer, Long> offsets)
+    public static String sparkJson(String topic, Map<Integer, Long> offsets)
     {
         return new TreeMap<>(offsets).entrySet().stream()
                 .map(entry -> "\"" + entry.getKey() + "\":" + entry.getValue())

@@ -19,14 +19,14 @@ import static java.util.Objects.requireNonNull;
  * counted and left out: the speed layer sends it to the dead-letter topic, the batch layer must not
  * send it twice.
  */
-final class TradeRowDecoder
+public final class TradeRowDecoder
         implements MapPartitionsFunction<Row, Row>
 {
     private static final long MILLIS_PER_DAY = 86_400_000L;
 
     private final LongAccumulator undecodable;
 
-    TradeRowDecoder(LongAccumulator undecodable)
+    public TradeRowDecoder(LongAccumulator undecodable)
     {
         this.undecodable = requireNonNull(undecodable, "undecodable is null");
     }

@@ -1,10 +1,7 @@
 package io.lambdatrades.batch;
 
 import io.lambdatrades.batch.SharedHive.Hive;
-import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.Trade;
-import io.lambdatrades.common.TradeCodec;
-import io.lambdatrades.common.config.BatchConfig;
 import io.lambdatrades.embedded.EmbeddedKafka;
 import io.lambdatrades.embedded.EmbeddedPostgresServer;
 import io.lambdatrades.embedded.testing.ExpectedAggregates;
@@ -13,32 +10,23 @@ import io.lambdatrades.embedded.testing.ExpectedAggregates.SentTrade;
 import io.lambdatrades.embedded.testing.KafkaTopics;
 import io.lambdatrades.embedded.testing.SharedKafka;
 import io.lambdatrades.embedded.testing.SharedPostgres;
-import io.lambdatrades.embedded.testing.TestDatabases;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -46,6 +34,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 
+import static io.lambdatrades.batch.BatchFixture.DAY;
+import static io.lambdatrades.batch.BatchFixture.HOUR;
+import static io.lambdatrades.batch.BatchFixture.MINUTE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -53,10 +44,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @ExtendWith({SharedKafka.class, SharedPostgres.class, SharedHive.class})
 class BatchLayerIT
 {
-    private static final List<String> SYMBOLS = List.of("AAPL", "BINANCE:BTCUSDT", "OANDA:EUR_USD", "MSFT");
-    private static final long MINUTE = 60_000L;
-    private static final long HOUR = 3_600_000L;
-    private static final long DAY = 86_400_000L;
     private static final long FIRST_DAY = LocalDate.of(2026, 11, 20).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     private static final Instant CUTOFF = Instant.ofEpochMilli(FIRST_DAY + 3 * DAY);
 
@@ -64,15 +51,15 @@ class BatchLayerIT
     void viewsEqualTheTradesOverSeveralDaysAndARerunChangesNothing(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, Hive hive, @TempDir Path dir)
             throws Exception
     {
-        Fixture fixture = fixture(kafka, postgres, hive, dir, "batch_views");
+        BatchFixture fixture = BatchFixture.create(kafka, postgres, hive, dir, "batch_views");
         // Three closed days and some of the open fourth, which the views must leave out.
-        produce(kafka, fixture.topic(), trades(new Random(11), 6_000, FIRST_DAY, 3 * DAY + 6 * HOUR));
+        fixture.produce(BatchFixture.trades(new Random(11), 6_000, FIRST_DAY, 3 * DAY + 6 * HOUR));
         // What the speed layer holds on both sides of the cutoff the run will set.
-        execute(fixture.database(), """
+        fixture.execute("""
                 INSERT INTO lambda.speed_minute VALUES
                     ('AAPL', '2026-11-22T23:59:00Z', 1, 1, 1, 1, 1, 1, 1, '2026-11-22T23:59:00Z', 0, 1, '2026-11-22T23:59:00Z', 0, 1),
                     ('AAPL', '2026-11-23T00:00:00Z', 1, 1, 1, 1, 1, 1, 1, '2026-11-23T00:00:00Z', 0, 2, '2026-11-23T00:00:00Z', 0, 2)""");
-        execute(fixture.database(), """
+        fixture.execute("""
                 INSERT INTO lambda.speed_trades (kafka_partition, kafka_offset, symbol, exchange, instrument, price, volume, ts, conditions, source, ingest_ts)
                 VALUES (0, 1, 'AAPL', '', 'AAPL', 1, 1, '2026-11-22T23:58:00Z', '{}', 'simulate', now()),
                        (0, 2, 'AAPL', '', 'AAPL', 1, 1, '2026-11-22T23:59:00Z', '{}', 'simulate', now()),
@@ -85,10 +72,10 @@ class BatchLayerIT
         assertThat(first.viewDates()).containsExactly("2026-11-20", "2026-11-21", "2026-11-22");
         assertMasterDatasetHoldsEachTradeOnce(hive, sent.size());
         assertViews(fixture, sent);
-        assertThat(query(fixture.database(), "SELECT cutoff_ts = '2026-11-23T00:00:00Z'::timestamptz FROM lambda.cutoff")).containsExactly("t");
-        assertThat(query(fixture.database(), "SELECT bucket = '2026-11-23T00:00:00Z'::timestamptz FROM lambda.speed_minute")).containsExactly("t");
+        assertThat(fixture.query("SELECT cutoff_ts = '2026-11-23T00:00:00Z'::timestamptz FROM lambda.cutoff")).containsExactly("t");
+        assertThat(fixture.query("SELECT bucket = '2026-11-23T00:00:00Z'::timestamptz FROM lambda.speed_minute")).containsExactly("t");
         // Older speed trades go, but the newest before the cutoff stays: the next change is against it.
-        assertThat(query(fixture.database(), "SELECT kafka_offset FROM lambda.speed_trades ORDER BY kafka_offset")).containsExactly("2", "3");
+        assertThat(fixture.query("SELECT kafka_offset FROM lambda.speed_trades ORDER BY kafka_offset")).containsExactly("2", "3");
         assertThat(hive.spark().sql("SELECT sum(trades) FROM lambda.daily").first().getLong(0))
                 .isEqualTo(sent.stream().filter(trade -> trade.trade().ts() < CUTOFF.toEpochMilli()).count());
 
@@ -97,7 +84,7 @@ class BatchLayerIT
         assertThat(again.absorbedTrades()).isZero();
         assertMasterDatasetHoldsEachTradeOnce(hive, sent.size());
         assertViews(fixture, sent);
-        assertThat(query(fixture.database(), "SELECT string_agg(task || ':' || state, ',' ORDER BY task) FROM lambda.batch_task_runs GROUP BY run_id ORDER BY run_id"))
+        assertThat(fixture.query("SELECT string_agg(task || ':' || state, ',' ORDER BY task) FROM lambda.batch_task_runs GROUP BY run_id ORDER BY run_id"))
                 .containsExactly("absorb:success,publish:success,views:success", "absorb:success,publish:success,views:success");
     }
 
@@ -105,18 +92,18 @@ class BatchLayerIT
     void aRunKilledBeforeOrAfterItsCommitLeavesEachTradeOnceAfterTheRerun(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, Hive hive, @TempDir Path dir)
             throws Exception
     {
-        Fixture fixture = fixture(kafka, postgres, hive, dir, "batch_crash");
-        produce(kafka, fixture.topic(), trades(new Random(12), 2_000, FIRST_DAY, 2 * DAY));
+        BatchFixture fixture = BatchFixture.create(kafka, postgres, hive, dir, "batch_crash");
+        fixture.produce(BatchFixture.trades(new Random(12), 2_000, FIRST_DAY, 2 * DAY));
 
         BatchPipeline crashBeforeCommit = fixture.pipeline(crashAt(BatchProgress.Step.ABSORB_STAGED));
         assertThatThrownBy(() -> crashBeforeCommit.run(BatchRequest.closing(CUTOFF, "test"))).hasMessageContaining("crash at ABSORB_STAGED");
 
-        produce(kafka, fixture.topic(), trades(new Random(13), 1_000, FIRST_DAY + DAY, DAY));
+        fixture.produce(BatchFixture.trades(new Random(13), 1_000, FIRST_DAY + DAY, DAY));
         BatchPipeline crashAfterCommit = fixture.pipeline(crashAt(BatchProgress.Step.ABSORB_COMMITTED));
         assertThatThrownBy(() -> crashAfterCommit.run(BatchRequest.closing(CUTOFF, "test"))).hasMessageContaining("crash at ABSORB_COMMITTED");
-        assertThat(query(fixture.database(), "SELECT state FROM lambda.batch_runs ORDER BY run_id")).containsExactly("failed", "failed");
+        assertThat(fixture.query("SELECT state FROM lambda.batch_runs ORDER BY run_id")).containsExactly("failed", "failed");
 
-        produce(kafka, fixture.topic(), trades(new Random(14), 500, FIRST_DAY + 2 * DAY, DAY));
+        fixture.produce(BatchFixture.trades(new Random(14), 500, FIRST_DAY + 2 * DAY, DAY));
         fixture.pipeline().run(BatchRequest.closing(CUTOFF, "test"));
 
         List<SentTrade> sent = KafkaTopics.readTrades(kafka.bootstrapServers(), fixture.topic());
@@ -129,12 +116,12 @@ class BatchLayerIT
     void aLateTradeForAClosedDayIsInItsViewsAfterTheNextRun(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, Hive hive, @TempDir Path dir)
             throws Exception
     {
-        Fixture fixture = fixture(kafka, postgres, hive, dir, "batch_late");
-        produce(kafka, fixture.topic(), trades(new Random(15), 1_500, FIRST_DAY, 3 * DAY));
+        BatchFixture fixture = BatchFixture.create(kafka, postgres, hive, dir, "batch_late");
+        fixture.produce(BatchFixture.trades(new Random(15), 1_500, FIRST_DAY, 3 * DAY));
         fixture.pipeline().run(BatchRequest.closing(CUTOFF, "test"));
 
         Trade late = new Trade("AAPL", 123.45, 7, FIRST_DAY + 5 * HOUR + 1, List.of("late"), "simulate", CUTOFF.toEpochMilli() + 5);
-        produce(kafka, fixture.topic(), List.of(late));
+        fixture.produce(List.of(late));
         BatchPipeline.BatchResult rerun = fixture.pipeline().run(BatchRequest.closing(CUTOFF, "test"));
 
         assertThat(rerun.absorbedTrades()).isEqualTo(1);
@@ -146,18 +133,18 @@ class BatchLayerIT
     void theTasksOneByOneAndABackfillGiveTheViewsOfOneRun(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, Hive hive, @TempDir Path dir)
             throws Exception
     {
-        Fixture fixture = fixture(kafka, postgres, hive, dir, "batch_tasks");
-        produce(kafka, fixture.topic(), trades(new Random(16), 3_000, FIRST_DAY, 3 * DAY + 6 * HOUR));
+        BatchFixture fixture = BatchFixture.create(kafka, postgres, hive, dir, "batch_tasks");
+        fixture.produce(BatchFixture.trades(new Random(16), 3_000, FIRST_DAY, 3 * DAY + 6 * HOUR));
         BatchPipeline pipeline = fixture.pipeline();
         for (String day : List.of("2026-11-20", "2026-11-21", "2026-11-22")) {
             BatchRequest period = BatchRequest.period(day, Instant.now(), fixture.config().period());
-            for (BatchTask task : BatchTask.values()) {
+            for (BatchTask task : List.of(BatchTask.ABSORB, BatchTask.VIEWS, BatchTask.PUBLISH)) {
                 pipeline.task(task, period);
             }
         }
         List<SentTrade> sent = KafkaTopics.readTrades(kafka.bootstrapServers(), fixture.topic());
         assertViews(fixture, sent);
-        assertThat(query(fixture.database(), "SELECT trigger || ' ' || state FROM lambda.batch_runs ORDER BY run_id"))
+        assertThat(fixture.query("SELECT trigger || ' ' || state FROM lambda.batch_runs ORDER BY run_id"))
                 .containsExactly("external success", "external success", "external success");
 
         // A publish whose views were not computed is refused, and changes nothing.
@@ -175,19 +162,19 @@ class BatchLayerIT
     void aRunResumedAfterAFailedTaskContinuesFromThatTask(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, Hive hive, @TempDir Path dir)
             throws Exception
     {
-        Fixture fixture = fixture(kafka, postgres, hive, dir, "batch_resume");
-        produce(kafka, fixture.topic(), trades(new Random(17), 2_000, FIRST_DAY, 3 * DAY));
+        BatchFixture fixture = BatchFixture.create(kafka, postgres, hive, dir, "batch_resume");
+        fixture.produce(BatchFixture.trades(new Random(17), 2_000, FIRST_DAY, 3 * DAY));
         assertThatThrownBy(() -> fixture.pipeline(crashAt(BatchProgress.Step.VIEWS_DONE)).run(BatchRequest.closing(CUTOFF, "test")))
                 .hasMessageContaining("crash at VIEWS_DONE");
-        long runId = Long.parseLong(query(fixture.database(), "SELECT run_id FROM lambda.batch_runs").get(0));
+        long runId = Long.parseLong(fixture.query("SELECT run_id FROM lambda.batch_runs").get(0));
 
         BatchPipeline.BatchResult resumed = fixture.pipeline().resume(runId);
 
         assertThat(resumed.absorbedTrades()).isZero();
         assertViews(fixture, KafkaTopics.readTrades(kafka.bootstrapServers(), fixture.topic()));
-        assertThat(query(fixture.database(), "SELECT task || ' ' || state || ' ' || attempts FROM lambda.batch_task_runs ORDER BY started_at"))
+        assertThat(fixture.query("SELECT task || ' ' || state || ' ' || attempts FROM lambda.batch_task_runs ORDER BY started_at"))
                 .containsExactly("absorb success 1", "views success 2", "publish success 1");
-        assertThat(query(fixture.database(), "SELECT state || ' ' || trades_absorbed || ' ' || (rows_published > 0) FROM lambda.batch_runs"))
+        assertThat(fixture.query("SELECT state || ' ' || trades_absorbed || ' ' || (rows_published > 0) FROM lambda.batch_runs"))
                 .containsExactly("success 2000 true");
     }
 
@@ -195,8 +182,8 @@ class BatchLayerIT
     void offsetsKafkaDeletedBeforeTheAbsorbAreRecordedOnceAsLost(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, Hive hive, @TempDir Path dir)
             throws Exception
     {
-        Fixture fixture = fixture(kafka, postgres, hive, dir, "batch_lost");
-        produce(kafka, fixture.topic(), trades(new Random(18), 900, FIRST_DAY, 2 * DAY));
+        BatchFixture fixture = BatchFixture.create(kafka, postgres, hive, dir, "batch_lost");
+        fixture.produce(BatchFixture.trades(new Random(18), 900, FIRST_DAY, 2 * DAY));
         // What retention does to a segment, done at once: the fullest partition starts at offset 40 now.
         int partition;
         try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
@@ -213,9 +200,9 @@ class BatchLayerIT
 
         assertThat(run.expired()).containsExactly(new AbsorbBacklog.ExpiredOffsets(fixture.topic(), partition, 0, 39));
         assertThat(run.absorbedTrades()).isEqualTo(860);
-        assertThat(query(fixture.database(), "SELECT offsets_lost FROM lambda.batch_runs")).containsExactly("40");
+        assertThat(fixture.query("SELECT offsets_lost FROM lambda.batch_runs")).containsExactly("40");
         fixture.pipeline().run(BatchRequest.closing(CUTOFF, "test"));
-        assertThat(query(fixture.database(), "SELECT kafka_partition || ':' || first_offset || '-' || last_offset || ' ' || (acknowledged_at IS NULL) FROM lambda.retention_losses"))
+        assertThat(fixture.query("SELECT kafka_partition || ':' || first_offset || '-' || last_offset || ' ' || (acknowledged_at IS NULL) FROM lambda.retention_losses"))
                 .containsExactly(partition + ":0-39 true");
     }
 
@@ -236,7 +223,7 @@ class BatchLayerIT
         assertThat(counts.getLong(1)).isEqualTo(expected);
     }
 
-    private static void assertViews(Fixture fixture, List<SentTrade> sent)
+    private static void assertViews(BatchFixture fixture, List<SentTrade> sent)
             throws SQLException
     {
         long cutoff = CUTOFF.toEpochMilli();
@@ -256,87 +243,5 @@ class BatchLayerIT
                         "SELECT symbol, (extract(epoch FROM bucket) * 1000)::bigint, open, high, low, close, volume, trades, notional FROM lambda.batch_" + view.getKey()));
             }
         }
-    }
-
-    private record Fixture(Hive hive, EmbeddedKafka kafka, String topic, PostgresConnection database, BatchConfig config, Path views)
-    {
-        BatchPipeline pipeline()
-        {
-            return pipeline(BatchProgress.NONE);
-        }
-
-        BatchPipeline pipeline(BatchProgress progress)
-        {
-            return new BatchPipeline(hive::spark, config, database, kafka.bootstrapServers(), topic, progress);
-        }
-    }
-
-    private static Fixture fixture(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, Hive hive, Path dir, String name)
-            throws Exception
-    {
-        // One metastore for the JVM: each test starts its own master dataset in a warehouse of its own.
-        hive.spark().sql("DROP TABLE IF EXISTS " + MasterDataset.TABLE);
-        for (ViewStore.View view : ViewStore.View.values()) {
-            hive.spark().sql("DROP TABLE IF EXISTS " + ViewStore.table(view));
-        }
-        Path views = dir.resolve("views");
-        BatchConfig config = Hive.config(hive.root(), dir.resolve("warehouse"), views);
-        return new Fixture(hive, kafka, KafkaTopics.createTradeTopics(kafka, name.replace('_', '-')), TestDatabases.fresh(postgres, name), config, views);
-    }
-
-    /** Trades spread over {@code span} ms from {@code start}: bursts in one millisecond and some out of order. */
-    private static List<Trade> trades(Random random, int count, long start, long span)
-    {
-        List<Trade> trades = new ArrayList<>(count);
-        long step = span / count;
-        for (int i = 0; i < count; i++) {
-            long ts = start + i * step + (random.nextInt(10) < 3 ? 0 : random.nextInt((int) Math.max(1, step)));
-            if (random.nextInt(20) == 0) {
-                ts = Math.max(start, ts - random.nextInt((int) HOUR));
-            }
-            String symbol = SYMBOLS.get(random.nextInt(SYMBOLS.size()));
-            double volume = symbol.startsWith("OANDA") ? 0 : Math.round(random.nextDouble() * 10_000) / 100.0;
-            trades.add(new Trade(symbol, Math.round((100 + random.nextGaussian()) * 100) / 100.0, volume, ts, List.of("1"), "simulate", ts + 3));
-            if (random.nextInt(10) == 0) {
-                // Another trade of the same symbol in the same millisecond.
-                trades.add(new Trade(symbol, Math.round((100 + random.nextGaussian()) * 100) / 100.0, volume, ts, List.of(), "simulate", ts + 3));
-                i++;
-            }
-        }
-        return trades;
-    }
-
-    private static void produce(EmbeddedKafka kafka, String topic, List<Trade> trades)
-            throws Exception
-    {
-        TradeCodec codec = new TradeCodec();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (Trade trade : trades) {
-                producer.send(new ProducerRecord<>(topic, trade.symbol().getBytes(StandardCharsets.UTF_8), codec.encode(trade)));
-            }
-            producer.flush();
-        }
-    }
-
-    private static void execute(PostgresConnection database, String sql)
-            throws SQLException
-    {
-        try (Connection connection = database.open(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    private static List<String> query(PostgresConnection database, String sql)
-            throws SQLException
-    {
-        List<String> values = new ArrayList<>();
-        try (Connection connection = database.open(); Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            while (rows.next()) {
-                values.add(rows.getString(1));
-            }
-        }
-        return values;
     }
 }

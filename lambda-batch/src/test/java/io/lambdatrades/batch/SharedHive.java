@@ -59,7 +59,7 @@ final class SharedHive
 
         static BatchConfig config(Path root, Path warehouse, Path views)
         {
-            return new BatchConfig(SparkConfig.local(2), Optional.empty(), 0, root.resolve("metastore"), warehouse.toUri().toString(), views.toUri().toString(), Duration.ofDays(1));
+            return new BatchConfig(SparkConfig.local(2), Optional.empty(), 0, root.resolve("metastore"), warehouse.toUri().toString(), views.toUri().toString(), Duration.ofDays(1), false);
         }
 
         @Override

@@ -83,7 +83,7 @@ public final class BatchThroughputBenchmark
             System.out.printf(Locale.ROOT, "produced %,d trades over %d days in %.1f s%n", trades, days, seconds(produceStart));
 
             BatchConfig config = new BatchConfig(SparkConfig.local(2), Optional.empty(), 0, scratch.root().resolve("metastore"),
-                    scratch.root().resolve("warehouse").toUri().toString(), scratch.root().resolve("views").toUri().toString(), Duration.ofDays(1));
+                    scratch.root().resolve("warehouse").toUri().toString(), scratch.root().resolve("views").toUri().toString(), Duration.ofDays(1), false);
             SparkSession spark = HiveSessions.create("bench-batch", config, metastore.jdbcUrl());
             MasterDataset master = MasterDataset.ensure(spark, config.warehouseDir());
 

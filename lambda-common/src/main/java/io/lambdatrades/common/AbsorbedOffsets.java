@@ -16,8 +16,16 @@ public final class AbsorbedOffsets
     public static Map<Integer, Long> read(PostgresConnection postgres, String topic)
             throws SQLException
     {
-        try (Connection connection = postgres.open();
-                PreparedStatement statement = connection.prepareStatement("SELECT kafka_partition, next_offset FROM lambda.absorb_offsets WHERE topic = ?")) {
+        try (Connection connection = postgres.open()) {
+            return read(connection, topic);
+        }
+    }
+
+    /** The same, read on a connection of the caller's: in its transaction's snapshot. */
+    public static Map<Integer, Long> read(Connection connection, String topic)
+            throws SQLException
+    {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT kafka_partition, next_offset FROM lambda.absorb_offsets WHERE topic = ?")) {
             statement.setString(1, topic);
             Map<Integer, Long> offsets = new HashMap<>();
             try (ResultSet rows = statement.executeQuery()) {

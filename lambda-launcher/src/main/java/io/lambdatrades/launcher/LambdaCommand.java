@@ -7,13 +7,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "A Lambda architecture for live market trades: Kafka, a batch layer, a speed layer, one merged view.",
-        subcommands = {UpCommand.class, IngestCommand.class, SpeedCommand.class, SchedulerCommand.class, ServeCommand.class, BatchCommand.class, SqlCommand.class, RecordCommand.class, StatusCommand.class})
+        subcommands = {UpCommand.class, IngestCommand.class, SpeedCommand.class, SchedulerCommand.class, ServeCommand.class, BatchCommand.class, AuditCommand.class, SqlCommand.class, RecordCommand.class, StatusCommand.class})
 public final class LambdaCommand
         implements Runnable
 {
     @Override
     public void run()
     {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "a command is needed: up, ingest, speed, serve, batch, sql, record or status (see lambda --help)");
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "a command is needed: up, ingest, speed, scheduler, serve, batch, audit, sql, record or status (see lambda --help)");
     }
 }

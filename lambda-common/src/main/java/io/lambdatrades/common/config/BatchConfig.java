@@ -15,6 +15,7 @@ import static java.util.Objects.requireNonNull;
  * @param metastoreDir where the embedded metastore's database lives
  * @param warehouseDir the Hive warehouse as a URI (file:, hdfs:, s3a:)
  * @param viewsDir the Parquet views' root as a URI
+ * @param audit whether each run ends with an audit of the dates it published against the trades
  */
 public record BatchConfig(
         SparkConfig spark,
@@ -23,7 +24,8 @@ public record BatchConfig(
         Path metastoreDir,
         String warehouseDir,
         String viewsDir,
-        Duration period)
+        Duration period,
+        boolean audit)
 {
     public BatchConfig
     {
@@ -44,6 +46,7 @@ public record BatchConfig(
                 dataDir.resolve("metastore"),
                 values.get(Settings.WAREHOUSE_DIR).orElseGet(() -> ValueParsers.location(dataDir.resolve("warehouse"))),
                 values.get(Settings.VIEWS_DIR).orElseGet(() -> ValueParsers.location(dataDir.resolve("views"))),
-                values.get(Settings.BATCH_PERIOD));
+                values.get(Settings.BATCH_PERIOD),
+                values.get(Settings.BATCH_AUDIT));
     }
 }

@@ -121,6 +121,8 @@ public final class Settings
             "How many times the scheduler retries a failed run before marking it failed", intAtLeast(0));
     public static final Setting<Duration> BATCH_RETRY_BACKOFF = Setting.of("batch.retry.backoff", "30s",
             "Wait before a run's first retry; each further retry waits twice as long", duration());
+    public static final Setting<Boolean> BATCH_AUDIT = Setting.of("batch.audit", "false",
+            "Whether each batch run ends with lambda audit of the dates it published, its result in the run's history", bool());
     public static final Setting<Boolean> SCHEDULER_ENABLED = Setting.of("scheduler.enabled", "true",
             "Whether lambda up runs the scheduler (a child JVM it restarts when it dies)", bool());
 
@@ -147,7 +149,7 @@ public final class Settings
             REPLAY_FILE, REPLAY_SPEED,
             SPARK_MASTER, SPARK_PROPERTIES_FILE, SPEED_TRIGGER_MS, SPEED_MAX_BATCH_TRADES, SPEED_CHECKPOINT_DIR, SPEED_MODE, SPEED_GROUP_MS, SPEED_GROUP_TRADES, SPEED_ENABLED,
             METASTORE_URI, METASTORE_PORT, WAREHOUSE_DIR, VIEWS_DIR, BATCH_PERIOD,
-            BATCH_DELAY, BATCH_SCHEDULE, BATCH_RETRIES, BATCH_RETRY_BACKOFF, SCHEDULER_ENABLED,
+            BATCH_DELAY, BATCH_SCHEDULE, BATCH_RETRIES, BATCH_RETRY_BACKOFF, BATCH_AUDIT, SCHEDULER_ENABLED,
             SERVING_HOST, SERVING_PORT, SERVING_ENABLED, SERVING_STREAM_BUFFER, SERVING_READER_PASSWORD,
             SIMULATE_SEED);
 

@@ -1,0 +1,115 @@
+package io.lambdatrades.batch.audit;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The serving views against the trades, day by day and symbol by symbol.
+ *
+ * @param speedOffsets how far the speed layer had written: trades past it wait for the next audit
+ */
+public record AuditReport(AuditScope scope, Instant cutoff, Map<Integer, Long> speedOffsets, List<DayResult> days, List<Difference> differences)
+{
+    public AuditReport
+    {
+        requireNonNull(scope, "scope is null");
+        requireNonNull(cutoff, "cutoff is null");
+        speedOffsets = Map.copyOf(speedOffsets);
+        days = List.copyOf(days);
+        differences = List.copyOf(differences);
+    }
+
+    public boolean exact()
+    {
+        return differences.isEmpty();
+    }
+
+    static AuditReport compare(AuditScope scope, ServingSnapshot snapshot, List<BucketAggregate> fromTrades)
+    {
+        Map<BucketAggregate.Key, BucketAggregate> views = byKey(snapshot.views());
+        Map<BucketAggregate.Key, BucketAggregate> trades = byKey(fromTrades);
+        Set<BucketAggregate.Key> keys = new HashSet<>(views.keySet());
+        keys.addAll(trades.keySet());
+
+        SortedMap<LocalDate, DayTally> tallies = new TreeMap<>();
+        List<Difference> differences = new ArrayList<>();
+        for (BucketAggregate.Key key : keys) {
+            LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(key.bucketMs(), Grain.DAY.millis()));
+            DayTally tally = tallies.computeIfAbsent(day, ignored -> new DayTally());
+            tally.count(key);
+            String what = describe(views.get(key), trades.get(key));
+            if (!what.isEmpty()) {
+                tally.differences++;
+                differences.add(new Difference(key.grain(), key.symbol(), Instant.ofEpochMilli(key.bucketMs()), what, snapshot.lateTrades(key.symbol(), day)));
+            }
+        }
+        // A day before its hours and its minutes.
+        differences.sort(Comparator.comparing(Difference::bucket).thenComparing(Difference::grain, Comparator.reverseOrder()).thenComparing(Difference::symbol));
+        List<DayResult> days = tallies.entrySet().stream().map(entry -> entry.getValue().result(entry.getKey(), snapshot)).toList();
+        return new AuditReport(scope, snapshot.cutoff(), snapshot.speedOffsets(), days, differences);
+    }
+
+    private static String describe(BucketAggregate views, BucketAggregate trades)
+    {
+        if (views == null) {
+            return "missing from the views (" + trades.trades() + " trades)";
+        }
+        if (trades == null) {
+            return "in the views (" + views.trades() + " trades) but there are no such trades";
+        }
+        return String.join("; ", views.differencesFrom(trades));
+    }
+
+    private static Map<BucketAggregate.Key, BucketAggregate> byKey(List<BucketAggregate> aggregates)
+    {
+        return aggregates.stream().collect(Collectors.toMap(BucketAggregate::key, Function.identity()));
+    }
+
+    private static final class DayTally
+    {
+        private final Set<String> symbols = new HashSet<>();
+        private final Map<Grain, Integer> buckets = new EnumMap<>(Grain.class);
+        private int differences;
+
+        void count(BucketAggregate.Key key)
+        {
+            symbols.add(key.symbol());
+            buckets.merge(key.grain(), 1, Integer::sum);
+        }
+
+        DayResult result(LocalDate day, ServingSnapshot snapshot)
+        {
+            long late = symbols.stream().mapToLong(symbol -> snapshot.lateTrades(symbol, day)).sum();
+            return new DayResult(day, symbols.size(), new HashMap<>(buckets), differences, late);
+        }
+    }
+
+    /**
+     * @param buckets how many buckets of each grain were compared
+     * @param lateTrades trades of the day the speed layer saw after its period was closed: the next batch run adds them to the views
+     */
+    public record DayResult(LocalDate day, int symbols, Map<Grain, Integer> buckets, int differences, long lateTrades)
+    {
+        public DayResult
+        {
+            buckets = Map.copyOf(buckets);
+        }
+    }
+
+    /** @param lateTrades the symbol's late trades that day, which explain a difference until the next batch run */
+    public record Difference(Grain grain, String symbol, Instant bucket, String what, long lateTrades) {}
+}

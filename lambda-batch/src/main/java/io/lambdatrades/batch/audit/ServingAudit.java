@@ -1,0 +1,119 @@
+package io.lambdatrades.batch.audit;
+
+import io.lambdatrades.batch.MasterDataset;
+import io.lambdatrades.batch.TopicOffsets;
+import io.lambdatrades.batch.TradeRowDecoder;
+import io.lambdatrades.common.PostgresConnection;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+/**
+ * {@code lambda audit}: recomputes the aggregates straight from the trades (the master dataset, and
+ * Kafka for what it has not absorbed yet) and compares them with what the serving views answer. The
+ * trades are those the views' snapshot says they hold: every trade before the cutoff, and at or after
+ * it those the speed layer had written. The caller keeps batch runs out meanwhile (the pipeline lock).
+ */
+public final class ServingAudit
+{
+    private final SparkSession spark;
+    private final MasterDataset master;
+    private final PostgresConnection postgres;
+    private final String bootstrapServers;
+    private final String topic;
+    private final Function<AuditScope, Collection<String>> masterDates;
+
+    /** @param masterDates the master dataset's dates in a scope (those the absorb ledger has installed) */
+    public ServingAudit(SparkSession spark, MasterDataset master, PostgresConnection postgres, String bootstrapServers, String topic,
+            Function<AuditScope, Collection<String>> masterDates)
+    {
+        this.spark = requireNonNull(spark, "spark is null");
+        this.master = requireNonNull(master, "master is null");
+        this.postgres = requireNonNull(postgres, "postgres is null");
+        this.bootstrapServers = requireNonNull(bootstrapServers, "bootstrapServers is null");
+        this.topic = requireNonNull(topic, "topic is null");
+        this.masterDates = requireNonNull(masterDates, "masterDates is null");
+    }
+
+    public AuditReport run(AuditScope scope)
+            throws SQLException
+    {
+        ServingSnapshot snapshot = ServingSnapshot.read(postgres, topic, scope);
+        Dataset<Row> trades = master.read(masterDates.apply(scope)).unionByName(unabsorbed(snapshot))
+                // An absorb between the snapshot and the read puts a trade in both: it counts once.
+                .dropDuplicates("kafka_partition", "kafka_offset")
+                .where(inViews(snapshot).and(inScope(scope)));
+        return AuditReport.compare(scope, snapshot, TradeAggregates.of(trades, scope.grains()));
+    }
+
+    /** Kafka's records past the absorbed offsets, as far as the speed layer has written them. */
+    private Dataset<Row> unabsorbed(ServingSnapshot snapshot)
+    {
+        Map<Integer, Long> start = new TreeMap<>();
+        Map<Integer, Long> end = new TreeMap<>();
+        snapshot.speedOffsets().forEach((partition, written) -> {
+            // -2: the partition's earliest offset, for a partition the master dataset has never absorbed.
+            long absorbed = snapshot.absorbedOffsets().getOrDefault(partition, -2L);
+            if (written > Math.max(absorbed, 0)) {
+                start.put(partition, absorbed);
+                end.put(partition, written);
+            }
+        });
+        if (start.isEmpty()) {
+            return spark.createDataFrame(List.of(), MasterDataset.ROW_SCHEMA);
+        }
+        return spark.read()
+                .format("kafka")
+                .option("kafka.bootstrap.servers", bootstrapServers)
+                .option("assign", start.keySet().stream().map(String::valueOf).collect(Collectors.joining(",", "{\"" + json(topic) + "\":[", "]}")))
+                .option("startingOffsets", TopicOffsets.sparkJson(topic, start))
+                .option("endingOffsets", TopicOffsets.sparkJson(topic, end))
+                .option("failOnDataLoss", "false")
+                .load()
+                .select("value", "partition", "offset")
+                // Undecodable records are in neither path (the speed layer sends them to the dead-letter topic).
+                .mapPartitions(new TradeRowDecoder(spark.sparkContext().longAccumulator("audit-undecodable")), Encoders.row(MasterDataset.ROW_SCHEMA));
+    }
+
+    /** Before the cutoff every trade; at or after it those below the speed layer's offsets. */
+    private static Column inViews(ServingSnapshot snapshot)
+    {
+        Column written = lit(false);
+        for (Map.Entry<Integer, Long> partition : snapshot.speedOffsets().entrySet()) {
+            written = written.or(col("kafka_partition").equalTo(partition.getKey()).and(col("kafka_offset").lt(partition.getValue())));
+        }
+        return col("ts").lt(snapshot.cutoff().toEpochMilli()).or(written);
+    }
+
+    private static Column inScope(AuditScope scope)
+    {
+        if (scope.everyDayWithData()) {
+            return lit(true);
+        }
+        Column inDays = lit(false);
+        for (LocalDate day : scope.days()) {
+            inDays = inDays.or(col("ts").geq(AuditScope.dayStartMs(day)).and(col("ts").lt(AuditScope.dayStartMs(day.plusDays(1)))));
+        }
+        return inDays;
+    }
+
+    private static String json(String text)
+    {
+        return text.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+}

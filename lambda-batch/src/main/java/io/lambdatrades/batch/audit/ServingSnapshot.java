@@ -1,0 +1,141 @@
+package io.lambdatrades.batch.audit;
+
+import io.lambdatrades.common.AbsorbedOffsets;
+import io.lambdatrades.common.PostgresConnection;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What the serving views answer and how far each path had got, read in one snapshot: the cutoff, the
+ * offsets the master dataset has absorbed and the speed layer has written, the views' rows, and the
+ * late trades the speed layer holds for closed periods. A publish or a speed commit is in it whole or
+ * not at all, so the trades these offsets name are exactly what the views should aggregate.
+ *
+ * @param speedOffsets the next offset the speed layer has not written, per partition
+ * @param lateTrades trades the speed layer saw for closed periods, per symbol and day: in the views after the next batch run
+ */
+record ServingSnapshot(Instant cutoff, Map<Integer, Long> absorbedOffsets, Map<Integer, Long> speedOffsets, List<BucketAggregate> views,
+        Map<String, Map<LocalDate, Long>> lateTrades)
+{
+    ServingSnapshot
+    {
+        requireNonNull(cutoff, "cutoff is null");
+        absorbedOffsets = Map.copyOf(absorbedOffsets);
+        speedOffsets = Map.copyOf(speedOffsets);
+        views = List.copyOf(views);
+        lateTrades = Map.copyOf(lateTrades);
+    }
+
+    static ServingSnapshot read(PostgresConnection postgres, String topic, AuditScope scope)
+            throws SQLException
+    {
+        try (Connection connection = postgres.open()) {
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            connection.setReadOnly(true);
+            connection.setAutoCommit(false);
+            try {
+                Instant cutoff = cutoff(connection);
+                ServingSnapshot snapshot = new ServingSnapshot(cutoff, AbsorbedOffsets.read(connection, topic), speedOffsets(connection), views(connection, scope),
+                        lateTrades(connection));
+                connection.commit();
+                return snapshot;
+            }
+            finally {
+                if (!connection.getAutoCommit()) {
+                    connection.rollback();
+                }
+            }
+        }
+    }
+
+    private static Instant cutoff(Connection connection)
+            throws SQLException
+    {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT cutoff_ts FROM lambda.cutoff"); ResultSet rows = statement.executeQuery()) {
+            rows.next();
+            return rows.getTimestamp(1).toInstant();
+        }
+    }
+
+    // Either speed mode may have written a partition last; a trade below any query's offset is written.
+    private static Map<Integer, Long> speedOffsets(Connection connection)
+            throws SQLException
+    {
+        Map<Integer, Long> offsets = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT kafka_partition, max(next_offset) FROM lambda.speed_offsets GROUP BY kafka_partition");
+                ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                offsets.put(rows.getInt(1), rows.getLong(2));
+            }
+        }
+        return offsets;
+    }
+
+    private static List<BucketAggregate> views(Connection connection, AuditScope scope)
+            throws SQLException
+    {
+        List<BucketAggregate> views = new ArrayList<>();
+        for (Grain grain : scope.grains()) {
+            String sql = "SELECT symbol, bucket, open, high, low, close, volume, trades, notional FROM " + grain.view();
+            if (scope.everyDayWithData()) {
+                readViews(connection, grain, sql, List.of(), views);
+                continue;
+            }
+            for (LocalDate day : scope.days()) {
+                readViews(connection, grain, sql + " WHERE bucket >= ? AND bucket < ?",
+                        List.of(day.atStartOfDay().atOffset(ZoneOffset.UTC), day.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC)), views);
+            }
+        }
+        return views;
+    }
+
+    private static void readViews(Connection connection, Grain grain, String sql, List<OffsetDateTime> bounds, List<BucketAggregate> views)
+            throws SQLException
+    {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setFetchSize(10_000);
+            for (int i = 0; i < bounds.size(); i++) {
+                statement.setObject(i + 1, bounds.get(i));
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    views.add(new BucketAggregate(grain, rows.getString(1), rows.getTimestamp(2).getTime(), rows.getDouble(3), rows.getDouble(4),
+                            rows.getDouble(5), rows.getDouble(6), rows.getDouble(7), rows.getLong(8), rows.getDouble(9)));
+                }
+            }
+        }
+    }
+
+    private static Map<String, Map<LocalDate, Long>> lateTrades(Connection connection)
+            throws SQLException
+    {
+        Map<String, Map<LocalDate, Long>> late = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT symbol, (date_trunc('day', bucket, 'UTC') AT TIME ZONE 'UTC')::date, sum(trades)::bigint
+                FROM lambda.speed_minute WHERE bucket < (SELECT cutoff_ts FROM lambda.cutoff) GROUP BY 1, 2""");
+                ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                late.computeIfAbsent(rows.getString(1), symbol -> new HashMap<>()).put(rows.getObject(2, LocalDate.class), rows.getLong(3));
+            }
+        }
+        return late;
+    }
+
+    long lateTrades(String symbol, LocalDate day)
+    {
+        return lateTrades.getOrDefault(symbol, Map.of()).getOrDefault(day, 0L);
+    }
+}

@@ -1,0 +1,120 @@
+package io.lambdatrades.batch;
+
+import io.lambdatrades.batch.SharedHive.Hive;
+import io.lambdatrades.common.PostgresConnection;
+import io.lambdatrades.common.Trade;
+import io.lambdatrades.common.TradeCodec;
+import io.lambdatrades.common.config.BatchConfig;
+import io.lambdatrades.embedded.EmbeddedKafka;
+import io.lambdatrades.embedded.EmbeddedPostgresServer;
+import io.lambdatrades.embedded.testing.KafkaTopics;
+import io.lambdatrades.embedded.testing.TestDatabases;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/** A batch layer of its own for one test: a topic, a database and a warehouse, on the JVM's shared broker, PostgreSQL and metastore. */
+record BatchFixture(Hive hive, EmbeddedKafka kafka, String topic, PostgresConnection database, BatchConfig config, Path views)
+{
+    static final List<String> SYMBOLS = List.of("AAPL", "BINANCE:BTCUSDT", "OANDA:EUR_USD", "MSFT");
+    static final long MINUTE = 60_000L;
+    static final long HOUR = 3_600_000L;
+    static final long DAY = 86_400_000L;
+
+    BatchPipeline pipeline()
+    {
+        return pipeline(BatchProgress.NONE);
+    }
+
+    BatchPipeline pipeline(BatchProgress progress)
+    {
+        return new BatchPipeline(hive::spark, config, database, kafka.bootstrapServers(), topic, progress);
+    }
+
+    BatchFixture withConfig(BatchConfig other)
+    {
+        return new BatchFixture(hive, kafka, topic, database, other, views);
+    }
+
+    static BatchFixture create(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, Hive hive, Path dir, String name)
+            throws Exception
+    {
+        // One metastore for the JVM: each test starts its own master dataset in a warehouse of its own.
+        hive.spark().sql("DROP TABLE IF EXISTS " + MasterDataset.TABLE);
+        for (ViewStore.View view : ViewStore.View.values()) {
+            hive.spark().sql("DROP TABLE IF EXISTS " + ViewStore.table(view));
+        }
+        Path views = dir.resolve("views");
+        BatchConfig config = Hive.config(hive.root(), dir.resolve("warehouse"), views);
+        return new BatchFixture(hive, kafka, KafkaTopics.createTradeTopics(kafka, name.replace('_', '-')), TestDatabases.fresh(postgres, name), config, views);
+    }
+
+    /** Trades spread over {@code span} ms from {@code start}: bursts in one millisecond and some out of order. */
+    static List<Trade> trades(Random random, int count, long start, long span)
+    {
+        List<Trade> trades = new ArrayList<>(count);
+        long step = span / count;
+        for (int i = 0; i < count; i++) {
+            long ts = start + i * step + (random.nextInt(10) < 3 ? 0 : random.nextInt((int) Math.max(1, step)));
+            if (random.nextInt(20) == 0) {
+                ts = Math.max(start, ts - random.nextInt((int) HOUR));
+            }
+            String symbol = SYMBOLS.get(random.nextInt(SYMBOLS.size()));
+            double volume = symbol.startsWith("OANDA") ? 0 : Math.round(random.nextDouble() * 10_000) / 100.0;
+            trades.add(new Trade(symbol, Math.round((100 + random.nextGaussian()) * 100) / 100.0, volume, ts, List.of("1"), "simulate", ts + 3));
+            if (random.nextInt(10) == 0) {
+                // Another trade of the same symbol in the same millisecond.
+                trades.add(new Trade(symbol, Math.round((100 + random.nextGaussian()) * 100) / 100.0, volume, ts, List.of(), "simulate", ts + 3));
+                i++;
+            }
+        }
+        return trades;
+    }
+
+
+    void produce(List<Trade> trades)
+            throws Exception
+    {
+        TradeCodec codec = new TradeCodec();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (Trade trade : trades) {
+                producer.send(new ProducerRecord<>(topic, trade.symbol().getBytes(StandardCharsets.UTF_8), codec.encode(trade)));
+            }
+            producer.flush();
+        }
+    }
+
+    void execute(String sql)
+            throws SQLException
+    {
+        try (Connection connection = database.open(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    List<String> query(String sql)
+            throws SQLException
+    {
+        List<String> values = new ArrayList<>();
+        try (Connection connection = database.open(); Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+        }
+        return values;
+    }
+}

@@ -1,0 +1,132 @@
+package io.lambdatrades.launcher;
+
+import io.lambdatrades.batch.BatchPipeline;
+import io.lambdatrades.batch.audit.AuditReport;
+import io.lambdatrades.batch.audit.AuditScope;
+import io.lambdatrades.common.PostgresConnection;
+import io.lambdatrades.common.PostgresSchema;
+import io.lambdatrades.common.config.LambdaConfig;
+import io.lambdatrades.common.config.ValueParsers;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+@Command(name = "audit", mixinStandardHelpOptions = true,
+        description = {"Recomputes each day's aggregates straight from the trades (the master dataset, and Kafka for what it has not absorbed yet)",
+                "and compares them with what the serving views answer, day by day and symbol by symbol. Exit code 1 on any difference.",
+                "Without --date: every day, daily and hourly buckets; with it: that day's minutes too."})
+final class AuditCommand
+        implements Callable<Integer>
+{
+    private static final int SHOWN_PER_DAY = 10;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--date", paramLabel = "D", description = "The UTC day to audit (YYYY-MM-DD), minutes included.")
+    String date;
+
+    @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
+            description = "How long to wait for a batch run in progress (default 10m).")
+    Duration wait;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call()
+            throws Exception
+    {
+        LambdaConfig config = common.load(Map.of());
+        AuditScope scope = scope();
+        Logging.configure(config.dataDir().resolve("logs"), "batch", common.verbose);
+        RunningServices services = RunningServices.find(config);
+        PostgresConnection postgres = services.postgres();
+        new PostgresSchema(postgres).migrate();
+        Console console = new Console(System.out, System.console() != null);
+        long started = System.nanoTime();
+        console.line("lambda audit: " + (scope.everyDayWithData() ? "every day, daily and hourly" : scope.days().first() + ", daily, hourly and minute")
+                + " buckets of the serving views against the trades");
+        AuditReport report;
+        try (BatchSpark spark = new BatchSpark(config, services, console)) {
+            report = new BatchPipeline(spark, config.batch(), postgres, services.bootstrapServers(), config.kafka().topic(), (step, detail) -> {})
+                    .audit(scope, wait);
+        }
+        print(report, console);
+        console.line(String.format(Locale.ROOT, "lambda audit: %s in %.1f s (cutoff %s; speed layer at offsets %s)",
+                report.exact() ? "the serving views equal the trades" : report.differences().size() + " bucket(s) differ",
+                (System.nanoTime() - started) / 1e9, report.cutoff(), offsets(report.speedOffsets())));
+        return report.exact() ? 0 : 1;
+    }
+
+    private AuditScope scope()
+    {
+        if (date == null) {
+            return AuditScope.everyDay();
+        }
+        try {
+            return AuditScope.of(new TreeSet<>(List.of(LocalDate.parse(date))));
+        }
+        catch (DateTimeParseException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--date " + date + " is not a date (YYYY-MM-DD)");
+        }
+    }
+
+    private static void print(AuditReport report, Console console)
+    {
+        if (report.days().isEmpty()) {
+            console.line("  no trades and no views for " + (report.scope().everyDayWithData() ? "any day" : report.scope().days().first()));
+        }
+        Map<LocalDate, List<AuditReport.Difference>> byDay = report.differences().stream()
+                .collect(Collectors.groupingBy(difference -> LocalDate.ofInstant(difference.bucket(), ZoneOffset.UTC), TreeMap::new, Collectors.toList()));
+        for (AuditReport.DayResult day : report.days()) {
+            String buckets = report.scope().grains().stream()
+                    .map(grain -> String.format(Locale.ROOT, "%s %,d", grain.id(), day.buckets().getOrDefault(grain, 0)))
+                    .collect(Collectors.joining(", "));
+            console.line(String.format(Locale.ROOT, "  %s  %3d symbol(s)  %s  %s%s", day.day(), day.symbols(), buckets,
+                    day.differences() == 0 ? "equal" : day.differences() + " differ",
+                    day.lateTrades() == 0 ? "" : String.format(Locale.ROOT, " (%,d late trade(s) wait for the next batch run)", day.lateTrades())));
+            List<AuditReport.Difference> differences = byDay.getOrDefault(day.day(), List.of());
+            differences.stream().limit(SHOWN_PER_DAY).forEach(difference -> console.line(String.format(Locale.ROOT, "    %-6s %-20s %s: %s",
+                    difference.grain().id(), difference.symbol(), difference.bucket(), difference.what())));
+            if (differences.size() > SHOWN_PER_DAY) {
+                console.line(String.format(Locale.ROOT, "    ... and %,d more", differences.size() - SHOWN_PER_DAY));
+            }
+        }
+    }
+
+    private static String offsets(Map<Integer, Long> offsets)
+    {
+        return offsets.isEmpty() ? "none" : new TreeMap<>(offsets).entrySet().stream()
+                .map(entry -> entry.getKey() + ":" + entry.getValue()).collect(Collectors.joining(" "));
+    }
+
+    static final class DurationConverter
+            implements CommandLine.ITypeConverter<Duration>
+    {
+        @Override
+        public Duration convert(String value)
+        {
+            try {
+                return ValueParsers.duration().parse(value);
+            }
+            catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' " + e.getMessage());
+            }
+        }
+    }
+}
