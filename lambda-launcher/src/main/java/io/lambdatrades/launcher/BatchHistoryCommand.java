@@ -65,7 +65,9 @@ final class BatchHistoryCommand
                     run.tasks().stream().map(task -> task.name() + ":" + task.state() + task.duration().map(duration -> "(" + seconds(duration) + ")").orElse(""))
                             .collect(Collectors.joining(" ")),
                     run.error().orElse("") + run.nextAttemptAt().map(next -> " (retry at " + TIME.format(next) + ")").orElse("")
-                            + run.offsetsLost().map(lost -> String.format(Locale.ROOT, " %,d offsets lost to retention", lost)).orElse(""));
+                            + run.offsetsLost().map(lost -> String.format(Locale.ROOT, " %,d offsets lost to retention", lost)).orElse("")
+                            + run.auditDifferences().map(differences -> differences == 0 ? " audit: views equal the trades"
+                                    : String.format(Locale.ROOT, " audit: %,d bucket(s) differ (lambda audit --date D)", differences)).orElse(""));
         }
         if (runs.isEmpty()) {
             out.println("(no batch run yet)");

@@ -27,10 +27,15 @@ record BatchHistoryProbe(String nextRunAt, List<SystemStatus.Run> lastRuns, Long
         try {
             RunHistory history = new RunHistory(postgres);
             nextRunAt = history.nextClose().map(Instant::toString).orElse(null);
-            lastRuns = history.last(LAST_RUNS).stream()
+            List<RunHistory.Run> runs = history.last(LAST_RUNS);
+            lastRuns = runs.stream()
                     .map(run -> new SystemStatus.Run(run.runId(), run.period().start().toString(), run.trigger(), run.state(), run.attempts(),
                             run.duration(now).map(duration -> duration.toMillis() / 1e3).orElse(null), run.error().orElse(null)))
                     .toList();
+            runs.stream().filter(run -> run.auditDifferences().isPresent()).findFirst()
+                    .filter(run -> run.auditDifferences().get() > 0)
+                    .ifPresent(run -> problems.add(String.format(Locale.ROOT, "the audit after batch run %d found %,d bucket(s) of the serving views different "
+                            + "from the trades: see lambda audit", run.runId(), run.auditDifferences().get())));
             List<RetentionLosses.Loss> losses = new RetentionLosses(postgres).unacknowledged();
             offsetsLost = losses.stream().mapToLong(RetentionLosses.Loss::offsets).sum();
             if (offsetsLost > 0) {

@@ -45,6 +45,9 @@ final class BatchTaskCommand
         BatchRequest request;
         try {
             batchTask = BatchTask.of(task);
+            if (batchTask == BatchTask.AUDIT) {
+                throw new IllegalArgumentException("the audit is not a task of its own here: run 'lambda audit --date D' after the publish");
+            }
             request = BatchRequest.period(period, Instant.now(), config.batch().period());
         }
         catch (IllegalArgumentException e) {

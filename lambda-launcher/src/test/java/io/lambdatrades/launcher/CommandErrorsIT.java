@@ -155,9 +155,13 @@ class CommandErrorsIT
         LambdaProcess.Result badDelay = LambdaProcess.run(Map.of("LAMBDA_BATCH_DELAY", "soon"), "scheduler", "--data-dir", dir.toString());
         LambdaProcess.Result nowhere = LambdaProcess.run(Map.of(), "scheduler", "--data-dir", dir.toString());
         LambdaProcess.Result noSuchRun = LambdaProcess.run(services, "batch", "run", "--run-id", "999", "--data-dir", dir.toString());
+        LambdaProcess.Result auditTask = LambdaProcess.run(Map.of(), "batch", "task", "audit", "--period", "2026-11-01", "--data-dir", dir.toString());
+        LambdaProcess.Result badAuditDate = LambdaProcess.run(Map.of(), "audit", "--date", "2026-13-01", "--data-dir", dir.toString());
+        LambdaProcess.Result badAuditWait = LambdaProcess.run(Map.of(), "audit", "--wait", "soon", "--data-dir", dir.toString());
+        LambdaProcess.Result auditNowhere = LambdaProcess.run(Map.of(), "audit", "--data-dir", dir.toString());
 
         assertThat(unknownTask.exitCode()).isEqualTo(2);
-        assertThat(unknownTask.stderr()).isEqualTo("lambda: unknown batch task 'compact' (absorb, views or publish) (see 'lambda batch task --help')");
+        assertThat(unknownTask.stderr()).isEqualTo("lambda: unknown batch task 'compact' (absorb, views, publish or audit) (see 'lambda batch task --help')");
         assertThat(noPeriod.exitCode()).isEqualTo(2);
         assertThat(noPeriod.stderr()).contains("--period").doesNotContain("\n");
         assertThat(noLimit.exitCode()).isEqualTo(2);
@@ -172,6 +176,14 @@ class CommandErrorsIT
         assertThat(nowhere.stderr()).isEqualTo("lambda: configuration: kafka.bootstrap.servers: not set, and no 'lambda up' is running on " + dir.toAbsolutePath().normalize());
         assertThat(noSuchRun.exitCode()).isEqualTo(1);
         assertThat(noSuchRun.stderr()).isEqualTo("lambda: no batch run 999 in the history");
+        assertThat(auditTask.exitCode()).isEqualTo(2);
+        assertThat(auditTask.stderr()).startsWith("lambda: the audit is not a task of its own here: run 'lambda audit --date D' after the publish").doesNotContain("\n");
+        assertThat(badAuditDate.exitCode()).isEqualTo(2);
+        assertThat(badAuditDate.stderr()).startsWith("lambda: --date 2026-13-01 is not a date (YYYY-MM-DD)").doesNotContain("\n");
+        assertThat(badAuditWait.exitCode()).isEqualTo(2);
+        assertThat(badAuditWait.stderr()).contains("--wait").contains("'soon' must be a duration").doesNotContain("\n");
+        assertThat(auditNowhere.exitCode()).isEqualTo(2);
+        assertThat(auditNowhere.stderr()).isEqualTo("lambda: configuration: postgres.jdbc.url: not set, and no 'lambda up' is running on " + dir.toAbsolutePath().normalize());
     }
 
     @Test

@@ -23,11 +23,11 @@ public final class RunHistory
 {
     private static final String COLUMNS = """
             SELECT run_id, period_start, period_end, trigger, state, attempts, queued_at, started_at, ended_at, next_attempt_at,
-                   trades_absorbed, rows_published, offsets_lost, error
+                   trades_absorbed, rows_published, offsets_lost, error, audit_differences
             FROM lambda.batch_runs""";
     private static final String TASKS = """
             SELECT run_id, task, state, attempts, started_at, ended_at, error FROM lambda.batch_task_runs WHERE run_id = ANY (?)
-            ORDER BY run_id, CASE task WHEN 'absorb' THEN 0 WHEN 'views' THEN 1 WHEN 'publish' THEN 2 ELSE 3 END""";
+            ORDER BY run_id, CASE task WHEN 'absorb' THEN 0 WHEN 'views' THEN 1 WHEN 'publish' THEN 2 WHEN 'audit' THEN 3 ELSE 4 END""";
 
     private final PostgresConnection postgres;
 
@@ -61,7 +61,7 @@ public final class RunHistory
                         long runId = rows.getLong(1);
                         runs.put(runId, new Run(runId, new BatchPeriod(instant(rows, 2).orElseThrow(), instant(rows, 3).orElseThrow()), rows.getString(4),
                                 rows.getString(5), rows.getInt(6), instant(rows, 7).orElseThrow(), instant(rows, 8), instant(rows, 9), instant(rows, 10),
-                                optionalLong(rows, 11), optionalLong(rows, 12), optionalLong(rows, 13), Optional.ofNullable(rows.getString(14)), new ArrayList<>()));
+                                optionalLong(rows, 11), optionalLong(rows, 12), optionalLong(rows, 13), Optional.ofNullable(rows.getString(14)), optionalLong(rows, 15), new ArrayList<>()));
                     }
                 }
             }
@@ -107,9 +107,10 @@ public final class RunHistory
         return rows.wasNull() ? Optional.empty() : Optional.of(value);
     }
 
+    /** @param auditDifferences buckets of the serving views the audit after the publish found different from the trades, when it ran */
     public record Run(long runId, BatchPeriod period, String trigger, String state, int attempts, Instant queuedAt, Optional<Instant> startedAt,
             Optional<Instant> endedAt, Optional<Instant> nextAttemptAt, Optional<Long> tradesAbsorbed, Optional<Long> rowsPublished,
-            Optional<Long> offsetsLost, Optional<String> error, List<Task> tasks)
+            Optional<Long> offsetsLost, Optional<String> error, Optional<Long> auditDifferences, List<Task> tasks)
     {
         public Run
         {
@@ -128,7 +129,7 @@ public final class RunHistory
         private Run frozen()
         {
             return new Run(runId, period, trigger, state, attempts, queuedAt, startedAt, endedAt, nextAttemptAt, tradesAbsorbed, rowsPublished, offsetsLost,
-                    error, List.copyOf(tasks));
+                    error, auditDifferences, List.copyOf(tasks));
         }
     }
 
