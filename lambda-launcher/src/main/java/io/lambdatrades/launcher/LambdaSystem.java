@@ -216,15 +216,15 @@ final class LambdaSystem
     {
         boolean stopped = "stopped".equals(systemState);
         Map<String, RuntimeState.LayerState> layers = new HashMap<>();
-        layers.put("ingest", new RuntimeState.LayerState(stopped ? "stopped" : ingest.state(), pid, ingest.lastError()));
+        layers.put("ingest", new RuntimeState.LayerState(stopped ? "stopped" : ingest.state(), pid, ingest.lastError(), ingest.restarts()));
         if (speed != null) {
-            layers.put("speed", new RuntimeState.LayerState(stopped ? "stopped" : speed.state(), speed.pid(), speed.lastError()));
+            layers.put("speed", new RuntimeState.LayerState(stopped ? "stopped" : speed.state(), speed.pid(), speed.lastError(), speed.restarts()));
         }
         if (scheduler != null) {
-            layers.put("scheduler", new RuntimeState.LayerState(stopped ? "stopped" : scheduler.state(), scheduler.pid(), scheduler.lastError()));
+            layers.put("scheduler", new RuntimeState.LayerState(stopped ? "stopped" : scheduler.state(), scheduler.pid(), scheduler.lastError(), scheduler.restarts()));
         }
         if (serving != null) {
-            layers.put("serving", new RuntimeState.LayerState(stopped ? "stopped" : serving.state(), serving.pid(), serving.lastError()));
+            layers.put("serving", new RuntimeState.LayerState(stopped ? "stopped" : serving.state(), serving.pid(), serving.lastError(), serving.restarts()));
         }
         return layers;
     }

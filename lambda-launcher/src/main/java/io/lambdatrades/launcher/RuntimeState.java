@@ -40,7 +40,7 @@ public record RuntimeState(
      * @param pid the process the layer runs in
      * @param detail one line for people, e.g. the last error
      */
-    public record LayerState(String state, long pid, String detail)
+    public record LayerState(String state, long pid, String detail, long restarts)
     {
         public LayerState
         {

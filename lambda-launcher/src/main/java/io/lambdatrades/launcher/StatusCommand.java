@@ -66,8 +66,9 @@ final class StatusCommand
         if (batch.nextRunAt() != null) {
             out.printf("  %-10s %s%n", "next run", batch.nextRunAt());
         }
-        status.layers().forEach((name, layer) -> out.printf("  %-10s %-10s %s%s%n", name, layer.state(),
-                layer.pid() == null ? "" : "pid " + layer.pid(), layer.detail() == null ? "" : "  " + layer.detail()));
+        status.layers().forEach((name, layer) -> out.printf("  %-10s %-10s %s%s%s%n", name, layer.state(),
+                layer.pid() == null ? "" : "pid " + layer.pid(), layer.restarts() == null || layer.restarts() == 0 ? "" : ", restarted " + layer.restarts() + " time(s)",
+                layer.detail() == null ? "" : "  " + layer.detail()));
         SystemStatus.Ingest ingest = status.ingest();
         if (ingest != null) {
             out.printf(Locale.ROOT, "  %-10s %s %s, %,.0f trades/s, %,d trades, %,d dead letters, last trade %s, %d restarts%n", "ingest",

@@ -174,13 +174,13 @@ final class StatusProbe
     {
         Optional<RuntimeState.LayerState> reported = runtime.map(state -> state.layers().get(name));
         if (reported.isEmpty() && !"ingest".equals(name)) {
-            return new SystemStatus.Layer("absent", null, null);
+            return new SystemStatus.Layer("absent", null, null, null);
         }
         if (reported.isEmpty() || !upAlive) {
-            return new SystemStatus.Layer("down", null, null);
+            return new SystemStatus.Layer("down", null, null, null);
         }
         RuntimeState.LayerState layer = reported.get();
-        return new SystemStatus.Layer(layer.state(), layer.pid() > 0 ? layer.pid() : null, layer.detail().isEmpty() ? null : layer.detail());
+        return new SystemStatus.Layer(layer.state(), layer.pid() > 0 ? layer.pid() : null, layer.detail().isEmpty() ? null : layer.detail(), layer.restarts());
     }
 
     private static SystemStatus.Ingest ingest(RuntimeState.IngestStatus status)

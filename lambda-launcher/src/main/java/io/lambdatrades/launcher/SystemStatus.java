@@ -85,7 +85,8 @@ public record SystemStatus(
      * @param pid the process the layer runs in, when it runs
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Layer(String state, Long pid, String detail) {}
+    /** @param restarts how many times the supervisor restarted the layer since up started */
+    public record Layer(String state, Long pid, String detail, Long restarts) {}
 
     /**
      * @param lastFrameAgeMs null before the first feed message (and for the simulator)

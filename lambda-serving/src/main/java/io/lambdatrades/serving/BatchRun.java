@@ -12,6 +12,7 @@ import static java.util.Objects.requireNonNull;
  * @param state queued, running, retrying, success or failed
  * @param nextAttemptAt when a retrying run starts again
  * @param offsetsLost offsets Kafka deleted before the run could absorb them
+ * @param auditDifferences buckets of the serving views that differed from the trades in the audit after the publish, when it ran
  */
 public record BatchRun(
         long runId,
@@ -29,6 +30,7 @@ public record BatchRun(
         Long rowsPublished,
         Long offsetsLost,
         String error,
+        Long auditDifferences,
         List<Task> tasks)
 {
     public BatchRun
@@ -42,6 +44,6 @@ public record BatchRun(
     BatchRun withTasks(List<Task> runTasks)
     {
         return new BatchRun(runId, periodStart, periodEnd, trigger, state, queuedAt, startedAt, endedAt, durationMs, attempts, nextAttemptAt, tradesAbsorbed,
-                rowsPublished, offsetsLost, error, runTasks);
+                rowsPublished, offsetsLost, error, auditDifferences, runTasks);
     }
 }

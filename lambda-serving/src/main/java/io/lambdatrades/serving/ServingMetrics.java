@@ -3,6 +3,7 @@ package io.lambdatrades.serving;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -48,10 +49,16 @@ final class ServingMetrics
         for (String layer : LAYERS) {
             Gauge.builder("lambda_layer_up", () -> "running".equals(node(status).path("layers").path(layer).path("state").asText()) ? 1 : 0)
                     .tag("layer", layer).description("1 while the layer runs").register(registry);
+            statusGauge(status, "lambda_layer_restarts", "Times the supervisor restarted the layer since up started", Tags.of("layer", layer), "layers", layer, "restarts");
         }
     }
 
     private void statusGauge(Supplier<JsonNode> status, String name, String description, String... path)
+    {
+        statusGauge(status, name, description, Tags.empty(), path);
+    }
+
+    private void statusGauge(Supplier<JsonNode> status, String name, String description, Tags tags, String... path)
     {
         Gauge.builder(name, () -> {
             JsonNode node = node(status);
@@ -59,7 +66,7 @@ final class ServingMetrics
                 node = node.path(field);
             }
             return node.isNumber() ? node.asDouble() : Double.NaN;
-        }).description(description).register(registry);
+        }).tags(tags).description(description).register(registry);
     }
 
     private static JsonNode node(Supplier<JsonNode> status)

@@ -70,12 +70,12 @@ public final class ServingQueries
             FROM lambda.cutoff c""";
     private static final String RUNS = """
             SELECT run_id, period_start, period_end, trigger, state, queued_at, started_at, ended_at, attempts, error,
-                   next_attempt_at, trades_absorbed, rows_published, offsets_lost
+                   next_attempt_at, trades_absorbed, rows_published, offsets_lost, audit_differences
             FROM lambda.batch_runs ORDER BY run_id DESC LIMIT ?""";
     private static final String TASKS = """
             SELECT run_id, task, state, started_at, ended_at, attempts, error
             FROM lambda.batch_task_runs WHERE run_id = ANY (?) ORDER BY run_id,
-                CASE task WHEN 'absorb' THEN 1 WHEN 'views' THEN 2 WHEN 'publish' THEN 3 ELSE 4 END, task""";
+                CASE task WHEN 'absorb' THEN 1 WHEN 'views' THEN 2 WHEN 'publish' THEN 3 WHEN 'audit' THEN 4 ELSE 5 END, task""";
 
     private final DataSource dataSource;
 
@@ -210,7 +210,7 @@ public final class ServingQueries
                         runs.put(rows.getLong(1), new BatchRun(rows.getLong(1), iso(rows.getObject(2, OffsetDateTime.class)), iso(rows.getObject(3, OffsetDateTime.class)),
                                 rows.getString(4), rows.getString(5), iso(rows.getObject(6, OffsetDateTime.class)), iso(started), iso(ended),
                                 duration(started, ended), rows.getInt(9), iso(rows.getObject(11, OffsetDateTime.class)), rows.getObject(12, Long.class),
-                                rows.getObject(13, Long.class), rows.getObject(14, Long.class), rows.getString(10), List.of()));
+                                rows.getObject(13, Long.class), rows.getObject(14, Long.class), rows.getString(10), rows.getObject(15, Long.class), List.of()));
                     }
                 }
             }

@@ -130,11 +130,22 @@ async function loadSelected() {
   renderTrades(trades.trades);
 }
 
+async function loadLayers() {
+  const status = await api('/api/v1/status');
+  const layers = Object.entries(status.layers ?? {});
+  document.getElementById('layers').innerHTML = layers.map(([name, l]) => {
+    const cell = l.state === 'running' ? 'success' : l.state === 'restarting' ? 'retrying' : l.state === 'absent' ? '' : 'failed';
+    return `<span class="layer" title="${l.detail ?? ''}"><span class="cell ${cell}"></span> ${name} ${l.state}`
+      + `${l.restarts ? ' – restarted ' + l.restarts + ' time(s)' : ''}</span>`;
+  }).join('');
+}
+
 async function loadPipeline() {
+  loadLayers().catch(console.error);
   const data = await api('/api/v1/batch/runs?limit=60');
   const runs = data.runs.slice().reverse();
   document.getElementById('no-runs').hidden = runs.length > 0;
-  const tasks = ['absorb', 'views', 'publish'];
+  const tasks = ['absorb', 'views', 'publish', 'audit'];
   const grid = document.getElementById('grid');
   grid.style.gridTemplateColumns = `auto repeat(${runs.length}, 20px)`;
   const period = r => r.periodStart.substring(0, 16).replace('T00:00', '').replace('T', ' ');
@@ -152,7 +163,7 @@ async function loadPipeline() {
     <td><span class="cell ${r.state}"></span> ${r.state}</td><td>${r.startedAt ? r.startedAt.substring(0, 19).replace('T', ' ') : '–'}</td>
     <td class="num">${r.durationMs == null ? '–' : (r.durationMs / 1000).toFixed(1) + ' s'}</td><td class="num">${r.attempts}</td>
     <td class="num">${r.tradesAbsorbed == null ? '–' : r.tradesAbsorbed.toLocaleString()}</td><td class="num">${r.rowsPublished == null ? '–' : r.rowsPublished.toLocaleString()}</td>
-    <td class="error">${r.error ?? ''}${r.nextAttemptAt ? ' (retry at ' + r.nextAttemptAt.substring(11, 19) + ')' : ''}${r.offsetsLost ? ' – ' + r.offsetsLost.toLocaleString() + ' offsets lost to retention' : ''}</td></tr>`).join('');
+    <td class="error">${r.error ?? ''}${r.nextAttemptAt ? ' (retry at ' + r.nextAttemptAt.substring(11, 19) + ')' : ''}${r.offsetsLost ? ' – ' + r.offsetsLost.toLocaleString() + ' offsets lost to retention' : ''}${r.auditDifferences ? ' – audit: ' + r.auditDifferences.toLocaleString() + ' bucket(s) differ' : ''}</td></tr>`).join('');
 }
 
 function applyTrades(trades) {
