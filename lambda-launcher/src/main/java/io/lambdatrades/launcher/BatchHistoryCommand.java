@@ -25,7 +25,7 @@ final class BatchHistoryCommand
         implements Callable<Integer>
 {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
-    private static final String ROW = "%-6s %-17s %-9s %-8s %3s %-19s %9s %12s %9s  %-44s %s%n";
+    private static final String ROW = "%-6s %-22s %-9s %-8s %3s %-19s %9s %12s %9s  %-44s %s%n";
 
     @Mixin
     CommonOptions common;
@@ -77,9 +77,16 @@ final class BatchHistoryCommand
         }
     }
 
+    /** The period's start, and its last period's too when a catch-up closed several. */
     private static String period(RunHistory.Run run, Duration period)
     {
-        Instant start = run.period().start();
+        Instant last = run.period().end().minus(period);
+        String start = start(run.period().start(), period);
+        return last.isAfter(run.period().start()) ? start + ".." + start(last, period) : start;
+    }
+
+    private static String start(Instant start, Duration period)
+    {
         return period.toDays() >= 1 ? start.atOffset(ZoneOffset.UTC).toLocalDate().toString() : DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm").withZone(ZoneOffset.UTC).format(start);
     }
 

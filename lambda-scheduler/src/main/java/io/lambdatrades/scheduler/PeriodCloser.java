@@ -13,9 +13,10 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Queues every period that is due and not queued yet, in order. The first period is the one after the
- * last the schedule closed, else after the cutoff, else the one of the oldest trade not absorbed yet
- * (a first start with days of history closes each of those days).
+ * Queues every period that is due and not queued yet. The first period is the one after the last the
+ * schedule closed, else after the cutoff, else the one of the oldest trade not absorbed yet. Periods
+ * missed while nothing ran are closed together by one catch-up run: one JVM, one Spark session and
+ * one publish for all of them (a first start with days of history shows them all at once).
  */
 public final class PeriodCloser
 {
@@ -51,7 +52,9 @@ public final class PeriodCloser
         if (due.isEmpty()) {
             return due;
         }
-        int added = queue.enqueueClosing(due.subList(0, due.size() - (onTime ? 1 : 0)), "catch-up");
+        List<BatchPeriod> missed = due.subList(0, due.size() - (onTime ? 1 : 0));
+        int added = missed.isEmpty() ? 0
+                : queue.enqueueClosing(List.of(new BatchPeriod(missed.get(0).start(), missed.get(missed.size() - 1).end())), "catch-up");
         if (onTime) {
             added += queue.enqueueClosing(due.subList(due.size() - 1, due.size()), "schedule");
         }

@@ -139,7 +139,7 @@ class SchedulerIT
     }
 
     @Test
-    void catchUpAfterDowntimeClosesTheMissedPeriodsInOrder()
+    void catchUpAfterDowntimeClosesTheMissedPeriodsInOneRun()
             throws Exception
     {
         setCutoff(DAY_1);
@@ -149,16 +149,18 @@ class SchedulerIT
         assertThat(queued).hasSize(4);
         ManualScheduler scheduler = scheduler(back, 3);
         runDue(scheduler);
-        assertThat(runs()).containsExactly(
-                "2026-11-24T00:00:00Z catch-up success 1",
-                "2026-11-25T00:00:00Z catch-up success 1",
-                "2026-11-26T00:00:00Z catch-up success 1",
-                "2026-11-27T00:00:00Z catch-up success 1");
-        assertThat(runner.periodsRun()).containsExactly(DAY_1.plus(DAY), DAY_1.plus(DAY.multipliedBy(2)), DAY_1.plus(DAY.multipliedBy(3)), DAY_1.plus(DAY.multipliedBy(4)));
+        // One run for the four days: one JVM and one publish instead of four.
+        assertThat(runs()).containsExactly("2026-11-27T00:00:00Z catch-up success 1");
+        assertThat(query("SELECT to_char(period_start AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM lambda.batch_runs")).containsExactly("2026-11-23");
+        assertThat(runner.periodsRun()).containsExactly(DAY_1.plus(DAY.multipliedBy(4)));
         // A second catch-up (a restart, another scheduler) queues nothing twice.
         batch.catchUp(back);
         runDue(scheduler);
-        assertThat(runs()).hasSize(4);
+        assertThat(runs()).hasSize(1);
+        // The next period is the schedule's again.
+        scheduler.setTime(DAY_1.plus(DAY.multipliedBy(5)).plus(DELAY));
+        runDue(scheduler);
+        assertThat(runs()).containsExactly("2026-11-27T00:00:00Z catch-up success 1", "2026-11-28T00:00:00Z schedule success 1");
     }
 
     @Test
@@ -186,9 +188,11 @@ class SchedulerIT
         setCutoff(DAY_1);
         runner.holdEachRun(Duration.ofMillis(150));
         Instant now = DAY_1.plus(DAY.multipliedBy(6)).plus(DELAY);
-        SettableClock clock = new SettableClock();
-        clock.set(now);
-        batchScheduler(clock, 3).catchUp(now);
+        List<BatchPeriod> periods = new ArrayList<>();
+        for (int day = 0; day < 6; day++) {
+            periods.add(new BatchPeriod(DAY_1.plus(DAY.multipliedBy(day)), DAY_1.plus(DAY.multipliedBy(day + 1))));
+        }
+        new RunQueue(database).enqueueClosing(periods, "schedule");
         ManualScheduler first = scheduler(now, 3);
         ManualScheduler second = scheduler(now, 3);
         ExecutorService threads = Executors.newFixedThreadPool(2);
