@@ -17,7 +17,7 @@ shown() {
   [ -f "$data/run/serving.json" ] || return 1
   local url; url=$(sed -n 's/.*"url" *: *"\([^"]*\)".*/\1/p' "$data/run/serving.json")
   local symbols; symbols=$(curl -sf "$url/api/v1/symbols") || return 1
-  python3 - "$url" "$from" "$today" "$days" "$symbols" <<'EOF'
+  /usr/bin/python3 - "$url" "$from" "$today" "$days" "$symbols" <<'EOF'
 import json, sys, urllib.parse, urllib.request
 url, first, today, days, symbols = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), json.loads(sys.argv[5])
 names = [s['symbol'] for s in (symbols['symbols'] if isinstance(symbols, dict) else symbols)]
@@ -33,7 +33,7 @@ EOF
 }
 until shown; do
   kill -0 "$pid" 2>/dev/null || { cat "$out"; exit 1; }
-  sleep 0.5
+  sleep 2
 done
 done_at=$(date +%s.%N)
 trades=$("$root/bin/lambda" status --data-dir "$data" --json | python3 -c "import json,sys; print(json.load(sys.stdin)['topics']['trades']['records'])")

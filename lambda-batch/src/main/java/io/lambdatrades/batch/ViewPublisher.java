@@ -41,12 +41,13 @@ public final class ViewPublisher
             ViewStore.View.HOURLY, new Table("batch_hourly", "bucket", AGGREGATE_COLUMNS),
             ViewStore.View.DAILY, new Table("batch_daily", "bucket", concat(AGGREGATE_COLUMNS, "date")),
             ViewStore.View.EXCHANGE_DAILY, new Table("batch_exchange_daily", "date", EXCHANGE_COLUMNS));
-    // The newest trade of each symbol before the cutoff stays: the speed layer's next change is against it.
+    // The newest trade of each symbol before the cutoff stays: the speed layer's next change is against
+    // it. One pass over the older rows against the few kept, not a probe per deleted row.
     private static final String DELETE_SPEED_TRADES = """
-            DELETE FROM lambda.speed_trades t
-            WHERE t.ts < ? AND EXISTS (
-                SELECT 1 FROM lambda.speed_trades n
-                WHERE n.symbol = t.symbol AND n.ts < ? AND (n.ts, n.kafka_partition, n.kafka_offset) > (t.ts, t.kafka_partition, t.kafka_offset))""";
+            DELETE FROM lambda.speed_trades
+            WHERE ts < ? AND (kafka_partition, kafka_offset) NOT IN (
+                SELECT DISTINCT ON (symbol) kafka_partition, kafka_offset FROM lambda.speed_trades
+                WHERE ts < ? ORDER BY symbol, ts DESC, kafka_partition DESC, kafka_offset DESC)""";
 
     private final PostgresConnection postgres;
     private final Supplier<ViewStore> views;
@@ -80,6 +81,10 @@ public final class ViewPublisher
                 notify.execute();
             }
             connection.commit();
+            // Outside the publish: the serving views read speed_minute, not these rows, and a first publish
+            // after days of history would otherwise hold the swap for the deletion of millions of them.
+            connection.setAutoCommit(true);
+            pruneSpeedTrades(connection, cutoff);
             return loaded;
         }
     }
@@ -132,17 +137,23 @@ public final class ViewPublisher
             statement.setTimestamp(1, at);
             statement.executeUpdate();
         }
-        try (PreparedStatement statement = connection.prepareStatement(DELETE_SPEED_TRADES)) {
-            statement.setTimestamp(1, at);
-            statement.setTimestamp(2, at);
-            statement.executeUpdate();
-        }
         try (PreparedStatement statement = connection.prepareStatement("DELETE FROM lambda.batch_dirty_dates WHERE trade_date = ?")) {
             for (String date : publishedDates) {
                 statement.setObject(1, LocalDate.parse(date));
                 statement.addBatch();
             }
             statement.executeBatch();
+        }
+    }
+
+    private static void pruneSpeedTrades(Connection connection, Instant cutoff)
+            throws SQLException
+    {
+        try (PreparedStatement statement = connection.prepareStatement(DELETE_SPEED_TRADES)) {
+            Timestamp at = Timestamp.from(cutoff);
+            statement.setTimestamp(1, at);
+            statement.setTimestamp(2, at);
+            statement.executeUpdate();
         }
     }
 

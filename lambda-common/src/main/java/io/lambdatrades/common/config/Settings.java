@@ -65,7 +65,7 @@ public final class Settings
             "Live rate of the simulated market, trades per second", positiveDouble());
     public static final Setting<Integer> INGEST_HISTORY_DAYS = Setting.of("ingest.history.days", "0",
             "Days of past simulated trades written before going live", intAtLeast(0));
-    public static final Setting<Double> INGEST_HISTORY_RATE = Setting.of("ingest.history.rate", "20",
+    public static final Setting<Double> INGEST_HISTORY_RATE = Setting.of("ingest.history.rate", "2",
             "Density of simulated history, trades per simulated second", positiveDouble());
     public static final Setting<Integer> INGEST_BUFFER_FRAMES = Setting.of("ingest.buffer.frames", "10000",
             "Feed frames held while Kafka is slow; when full, reading from the feed pauses", intAtLeast(1));
