@@ -16,9 +16,10 @@ export LAMBDA_SCHEDULER_ENABLED=false LAMBDA_SERVING_ENABLED=false LAMBDA_INGEST
 "$root/bin/lambda" up --data-dir "$data" --history-days 1 --port 0 >"$out" 2>&1 &
 pid=$!
 status() { "$root/bin/lambda" status --data-dir "$data" --json 2>/dev/null || true; }
-field() { python3 -c "import json,sys; j=json.load(sys.stdin); print(eval('j' + sys.argv[1]))" "$1"; }
+field() { /usr/bin/python3 -c "import json,sys; j=json.load(sys.stdin); print(eval('j' + sys.argv[1]))" "$1"; }
 # The history is written, and the speed layer has read every record.
-until [ "$(status | field "'ready' if j['topics']['trades']['records'] > 0.95 * 86400 * $rate and (j.get('speed') or {}).get('lag') == 0 else 'waiting'")" = ready ]; do
+ready() { /usr/bin/python3 -c "import json,sys; j=json.load(sys.stdin); print('ready' if j['topics']['trades']['records'] > 0.95 * 86400 * $rate and (j.get('speed') or {}).get('lag') == 0 else 'waiting')" 2>/dev/null; }
+until [ "$(status | ready)" = ready ]; do
   kill -0 "$pid" 2>/dev/null || { cat "$out"; exit 1; }
   sleep 5
 done
