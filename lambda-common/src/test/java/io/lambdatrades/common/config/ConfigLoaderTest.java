@@ -28,7 +28,7 @@ class ConfigLoaderTest
         assertThat(config.dataDir()).isEqualTo(Path.of("data").toAbsolutePath());
         assertThat(config.kafka()).isEqualTo(new KafkaConfig(Optional.empty(), 0, 0, "trades", "trades.dlq", 3, Duration.ofHours(168)));
         assertThat(config.postgres()).isEqualTo(new PostgresConfig(Optional.empty(), "postgres", "", 0));
-        assertThat(config.ingest()).isEqualTo(new IngestConfig("simulate", List.of(), 200, 0, 20, 42, 10_000,
+        assertThat(config.ingest()).isEqualTo(new IngestConfig("simulate", List.of(), 200, 0, 2, 42, 10_000,
                 new FinnhubConfig(URI.create("wss://ws.finnhub.io"), Optional.empty(), 50, Duration.ofSeconds(90)),
                 new ReplayConfig(Optional.empty(), 1)));
         assertThat(config.speed()).isEqualTo(new SpeedConfig(true, SparkConfig.local(2), Duration.ofMillis(100), 100_000, ValueParsers.location(Path.of("data").resolve("checkpoints/speed")),
