@@ -3,6 +3,7 @@ package io.lambdatrades.batch;
 import io.lambdatrades.batch.audit.AuditReport;
 import io.lambdatrades.batch.audit.AuditScope;
 import io.lambdatrades.batch.audit.ServingAudit;
+import io.lambdatrades.common.Failures;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.config.BatchConfig;
 import org.apache.spark.sql.SparkSession;
@@ -141,7 +142,7 @@ public final class BatchPipeline
             return new BatchResult(runId, absorbed.trades(), absorbed.expired(), dates, cutoff, published, audit);
         }
         catch (Exception e) {
-            runLog.ended(runId, String.valueOf(e.getMessage()));
+            runLog.ended(runId, Failures.oneLine(e));
             throw e;
         }
     }
@@ -251,7 +252,7 @@ public final class BatchPipeline
             return result;
         }
         catch (Exception e) {
-            runLog.taskEnded(runId, task, String.valueOf(e.getMessage()));
+            runLog.taskEnded(runId, task, Failures.oneLine(e));
             throw e;
         }
     }

@@ -7,23 +7,31 @@ import io.lambdatrades.common.TradeCodec;
 import io.lambdatrades.common.config.BatchConfig;
 import io.lambdatrades.embedded.EmbeddedKafka;
 import io.lambdatrades.embedded.EmbeddedPostgresServer;
+import io.lambdatrades.embedded.testing.ExpectedAggregates;
+import io.lambdatrades.embedded.testing.ExpectedAggregates.Aggregate;
+import io.lambdatrades.embedded.testing.ExpectedAggregates.SentTrade;
 import io.lambdatrades.embedded.testing.KafkaTopics;
 import io.lambdatrades.embedded.testing.TestDatabases;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.spark.sql.Row;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** A batch layer of its own for one test: a topic, a database and a warehouse, on the JVM's shared broker, PostgreSQL and metastore. */
 record BatchFixture(Hive hive, EmbeddedKafka kafka, String topic, PostgresConnection database, BatchConfig config, Path views)
@@ -116,5 +124,34 @@ record BatchFixture(Hive hive, EmbeddedKafka kafka, String topic, PostgresConnec
             }
         }
         return values;
+    }
+
+    /** Each trade once in the master dataset, read through the metastore and Hive's Avro SerDe as any Hive client reads it. */
+    void assertMasterDatasetHoldsEachTradeOnce(long expected)
+    {
+        Row counts = hive.spark().sql("SELECT count(*), count(DISTINCT kafka_partition, kafka_offset) FROM lambda.trades_raw").first();
+        assertThat(counts.getLong(0)).isEqualTo(expected);
+        assertThat(counts.getLong(1)).isEqualTo(expected);
+    }
+
+    /** The Parquet views (read by DuckDB, an independent reader) and the published batch tables equal the trades before the cutoff. */
+    void assertViews(List<SentTrade> sent, Instant cutoff)
+            throws SQLException
+    {
+        Map<String, Map<String, Aggregate>> expected = Map.of(
+                "minute", ExpectedAggregates.of(sent, MINUTE, cutoff.toEpochMilli()),
+                "hourly", ExpectedAggregates.of(sent, HOUR, cutoff.toEpochMilli()),
+                "daily", ExpectedAggregates.of(sent, DAY, cutoff.toEpochMilli()));
+        for (Map.Entry<String, Map<String, Aggregate>> view : expected.entrySet()) {
+            String files = views.resolve(view.getKey()).resolve("*").resolve("*.parquet").toString();
+            try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:")) {
+                ExpectedAggregates.assertSame(view.getValue(), ExpectedAggregates.read(duckdb,
+                        "SELECT symbol, epoch_ms(bucket), open, high, low, close, volume, trades, notional FROM read_parquet('" + files + "')"));
+            }
+            try (Connection connection = database.open()) {
+                ExpectedAggregates.assertSame(view.getValue(), ExpectedAggregates.read(connection,
+                        "SELECT symbol, (extract(epoch FROM bucket) * 1000)::bigint, open, high, low, close, volume, trades, notional FROM lambda.batch_" + view.getKey()));
+            }
+        }
     }
 }

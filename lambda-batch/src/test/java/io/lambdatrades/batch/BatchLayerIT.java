@@ -70,8 +70,8 @@ class BatchLayerIT
         List<SentTrade> sent = KafkaTopics.readTrades(kafka.bootstrapServers(), fixture.topic());
         assertThat(first.absorbedTrades()).isEqualTo(sent.size());
         assertThat(first.viewDates()).containsExactly("2026-11-20", "2026-11-21", "2026-11-22");
-        assertMasterDatasetHoldsEachTradeOnce(hive, sent.size());
-        assertViews(fixture, sent);
+        fixture.assertMasterDatasetHoldsEachTradeOnce(sent.size());
+        fixture.assertViews(sent, CUTOFF);
         assertThat(fixture.query("SELECT cutoff_ts = '2026-11-23T00:00:00Z'::timestamptz FROM lambda.cutoff")).containsExactly("t");
         assertThat(fixture.query("SELECT bucket = '2026-11-23T00:00:00Z'::timestamptz FROM lambda.speed_minute")).containsExactly("t");
         // Older speed trades go, but the newest before the cutoff stays: the next change is against it.
@@ -82,8 +82,8 @@ class BatchLayerIT
         BatchPipeline.BatchResult again = fixture.pipeline().run(BatchRequest.closing(CUTOFF, "test"));
 
         assertThat(again.absorbedTrades()).isZero();
-        assertMasterDatasetHoldsEachTradeOnce(hive, sent.size());
-        assertViews(fixture, sent);
+        fixture.assertMasterDatasetHoldsEachTradeOnce(sent.size());
+        fixture.assertViews(sent, CUTOFF);
         assertThat(fixture.query("SELECT string_agg(task || ':' || state, ',' ORDER BY task) FROM lambda.batch_task_runs GROUP BY run_id ORDER BY run_id"))
                 .containsExactly("absorb:success,publish:success,views:success", "absorb:success,publish:success,views:success");
     }
@@ -108,8 +108,8 @@ class BatchLayerIT
 
         List<SentTrade> sent = KafkaTopics.readTrades(kafka.bootstrapServers(), fixture.topic());
         assertThat(sent).hasSize(3_500);
-        assertMasterDatasetHoldsEachTradeOnce(hive, sent.size());
-        assertViews(fixture, sent);
+        fixture.assertMasterDatasetHoldsEachTradeOnce(sent.size());
+        fixture.assertViews(sent, CUTOFF);
     }
 
     @Test
@@ -126,7 +126,7 @@ class BatchLayerIT
 
         assertThat(rerun.absorbedTrades()).isEqualTo(1);
         assertThat(rerun.viewDates()).containsExactly("2026-11-20");
-        assertViews(fixture, KafkaTopics.readTrades(kafka.bootstrapServers(), fixture.topic()));
+        fixture.assertViews(KafkaTopics.readTrades(kafka.bootstrapServers(), fixture.topic()), CUTOFF);
     }
 
     @Test
@@ -143,7 +143,7 @@ class BatchLayerIT
             }
         }
         List<SentTrade> sent = KafkaTopics.readTrades(kafka.bootstrapServers(), fixture.topic());
-        assertViews(fixture, sent);
+        fixture.assertViews(sent, CUTOFF);
         assertThat(fixture.query("SELECT trigger || ' ' || state FROM lambda.batch_runs ORDER BY run_id"))
                 .containsExactly("external success", "external success", "external success");
 
@@ -154,8 +154,8 @@ class BatchLayerIT
         BatchPipeline.BatchResult backfill = pipeline.run(new BatchRequest(CUTOFF, Optional.of(LocalDate.parse("2026-11-20")),
                 Optional.of(LocalDate.parse("2026-11-22")), "backfill"));
         assertThat(backfill.viewDates()).containsExactly("2026-11-20", "2026-11-21", "2026-11-22");
-        assertViews(fixture, sent);
-        assertMasterDatasetHoldsEachTradeOnce(hive, sent.size());
+        fixture.assertViews(sent, CUTOFF);
+        fixture.assertMasterDatasetHoldsEachTradeOnce(sent.size());
     }
 
     @Test
@@ -171,7 +171,7 @@ class BatchLayerIT
         BatchPipeline.BatchResult resumed = fixture.pipeline().resume(runId);
 
         assertThat(resumed.absorbedTrades()).isZero();
-        assertViews(fixture, KafkaTopics.readTrades(kafka.bootstrapServers(), fixture.topic()));
+        fixture.assertViews(KafkaTopics.readTrades(kafka.bootstrapServers(), fixture.topic()), CUTOFF);
         assertThat(fixture.query("SELECT task || ' ' || state || ' ' || attempts FROM lambda.batch_task_runs ORDER BY started_at"))
                 .containsExactly("absorb success 1", "views success 2", "publish success 1");
         assertThat(fixture.query("SELECT state || ' ' || trades_absorbed || ' ' || (rows_published > 0) FROM lambda.batch_runs"))
@@ -213,35 +213,5 @@ class BatchLayerIT
                 throw new IllegalStateException("crash at " + step);
             }
         };
-    }
-
-    private static void assertMasterDatasetHoldsEachTradeOnce(Hive hive, long expected)
-    {
-        // Through the metastore and Hive's Avro SerDe, as any Hive client reads the table.
-        Row counts = hive.spark().sql("SELECT count(*), count(DISTINCT kafka_partition, kafka_offset) FROM lambda.trades_raw").first();
-        assertThat(counts.getLong(0)).isEqualTo(expected);
-        assertThat(counts.getLong(1)).isEqualTo(expected);
-    }
-
-    private static void assertViews(BatchFixture fixture, List<SentTrade> sent)
-            throws SQLException
-    {
-        long cutoff = CUTOFF.toEpochMilli();
-        Map<String, Map<String, Aggregate>> expected = Map.of(
-                "minute", ExpectedAggregates.of(sent, MINUTE, cutoff),
-                "hourly", ExpectedAggregates.of(sent, HOUR, cutoff),
-                "daily", ExpectedAggregates.of(sent, DAY, cutoff));
-        for (Map.Entry<String, Map<String, Aggregate>> view : expected.entrySet()) {
-            // An independent reader of the Parquet files.
-            String files = fixture.views().resolve(view.getKey()).resolve("*").resolve("*.parquet").toString();
-            try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:")) {
-                ExpectedAggregates.assertSame(view.getValue(), ExpectedAggregates.read(duckdb,
-                        "SELECT symbol, epoch_ms(bucket), open, high, low, close, volume, trades, notional FROM read_parquet('" + files + "')"));
-            }
-            try (Connection connection = fixture.database().open()) {
-                ExpectedAggregates.assertSame(view.getValue(), ExpectedAggregates.read(connection,
-                        "SELECT symbol, (extract(epoch FROM bucket) * 1000)::bigint, open, high, low, close, volume, trades, notional FROM lambda.batch_" + view.getKey()));
-            }
-        }
     }
 }

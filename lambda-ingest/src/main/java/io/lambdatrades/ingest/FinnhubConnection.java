@@ -206,6 +206,7 @@ public final class FinnhubConnection
                 else if (event instanceof Text text) {
                     received = true;
                     onFrame(handler.onFrame(text.text(), text.receivedAt()));
+                    metrics.recordFrameHandled();
                 }
                 else if (event instanceof Closed close) {
                     log.warn("Finnhub closed the connection: {} {}", close.code(), token.redact(close.reason()));
@@ -228,6 +229,7 @@ public final class FinnhubConnection
             for (Event event = buffer.poll(); event != null; event = buffer.poll()) {
                 if (event instanceof Text text) {
                     handler.onFrame(text.text(), text.receivedAt());
+                    metrics.recordFrameHandled();
                 }
             }
         }
@@ -283,6 +285,7 @@ public final class FinnhubConnection
             if (last) {
                 long receivedAt = clock.millis();
                 lastFrameAt = receivedAt;
+                metrics.recordFrameReceived();
                 offer(new Text(partial.toString(), receivedAt));
                 partial.setLength(0);
             }

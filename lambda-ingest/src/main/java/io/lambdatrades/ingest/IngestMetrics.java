@@ -7,11 +7,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 
+import static java.util.Objects.requireNonNull;
+
 /** Counters of one ingester, read by the progress line and by {@code status}. */
 public final class IngestMetrics
 {
-    private final LongAdder sent = new LongAdder();
-    private final LongAdder acknowledged = new LongAdder();
+    private final IngestLedger ledger;
     private final LongAdder deadLetters = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder frames = new LongAdder();
@@ -23,16 +24,40 @@ public final class IngestMetrics
     private final Map<String, Long> lastTradeTsBySymbol = new ConcurrentHashMap<>();
     private volatile IntSupplier bufferedFrames = () -> 0;
 
+    /** Counters in memory only. */
+    public IngestMetrics()
+    {
+        this(IngestLedger.inMemory());
+    }
+
+    /** @param ledger where sent and acknowledged trades are counted */
+    public IngestMetrics(IngestLedger ledger)
+    {
+        this.ledger = requireNonNull(ledger, "ledger is null");
+    }
+
     void recordSent(String symbol, long tradeTs)
     {
-        sent.increment();
+        ledger.tradeSent();
         lastTradeTs.accumulateAndGet(tradeTs, Math::max);
         lastTradeTsBySymbol.merge(symbol, tradeTs, Math::max);
     }
 
     void recordAcknowledged()
     {
-        acknowledged.increment();
+        ledger.tradeAcknowledged();
+    }
+
+    /** A WebSocket frame buffered, not handled yet. */
+    void recordFrameReceived()
+    {
+        ledger.frameReceived();
+    }
+
+    /** A buffered frame whose trades were all sent. */
+    void recordFrameHandled()
+    {
+        ledger.frameHandled();
     }
 
     void recordDeadLetter()
@@ -74,7 +99,8 @@ public final class IngestMetrics
 
     public Snapshot snapshot()
     {
-        return new Snapshot(sent.sum(), acknowledged.sum(), deadLetters.sum(), failed.sum(), lastTradeTs.get(),
+        IngestLedger.Snapshot counted = ledger.snapshot();
+        return new Snapshot(counted.tradesSent(), counted.tradesAcknowledged(), deadLetters.sum(), failed.sum(), lastTradeTs.get(),
                 frames.sum(), pings.sum(), unknownMessages.sum(), reconnects.sum(), lastFrameAt.get(), bufferedFrames.getAsInt());
     }
 

@@ -1,5 +1,6 @@
 package io.lambdatrades.launcher;
 
+import io.lambdatrades.common.Failures;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.UnabsorbedTrades;
 import io.lambdatrades.common.config.LambdaConfig;
@@ -44,7 +45,7 @@ record BatchHistoryProbe(String nextRunAt, List<SystemStatus.Run> lastRuns, Long
             }
         }
         catch (Exception e) {
-            problems.add("cannot read the batch history: " + OneLineErrors.oneLine(e));
+            problems.add("cannot read the batch history: " + Failures.oneLine(e));
         }
         if (bootstrapServers.isPresent()) {
             try {
@@ -59,7 +60,7 @@ record BatchHistoryProbe(String nextRunAt, List<SystemStatus.Run> lastRuns, Long
                 }
             }
             catch (Exception e) {
-                problems.add("cannot read the unabsorbed trades: " + OneLineErrors.oneLine(e));
+                problems.add("cannot read the unabsorbed trades: " + Failures.oneLine(e));
             }
         }
         return new BatchHistoryProbe(nextRunAt, lastRuns, offsetsLost, oldestHours);

@@ -12,11 +12,15 @@ final class ChildEnvironment
 {
     private ChildEnvironment() {}
 
+    /** For a layer that needs Kafka only. */
+    static Map<String, String> of(long parentPid, String bootstrapServers)
+    {
+        return Map.of(ParentWatch.ENV, Long.toString(parentPid), Setting.envName(Settings.KAFKA_BOOTSTRAP_SERVERS.key()), bootstrapServers);
+    }
+
     static Map<String, String> of(long parentPid, String bootstrapServers, PostgresConnection postgres)
     {
-        Map<String, String> environment = new HashMap<>();
-        environment.put(ParentWatch.ENV, Long.toString(parentPid));
-        environment.put(Setting.envName(Settings.KAFKA_BOOTSTRAP_SERVERS.key()), bootstrapServers);
+        Map<String, String> environment = new HashMap<>(of(parentPid, bootstrapServers));
         environment.put(Setting.envName(Settings.POSTGRES_JDBC_URL.key()), postgres.jdbcUrl());
         environment.put(Setting.envName(Settings.POSTGRES_USER.key()), postgres.user());
         if (!postgres.password().isEmpty()) {

@@ -31,6 +31,7 @@ final class ChildLayer
     private final List<String> command;
     private final Map<String, String> environment;
     private final Path output;
+    private final ExitPolicy exitPolicy;
     private final Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
     private final Thread supervisor;
     private final AtomicReference<Process> process = new AtomicReference<>();
@@ -46,10 +47,17 @@ final class ChildLayer
      */
     ChildLayer(String name, List<String> arguments, Map<String, String> environment, Path output)
     {
+        this(name, arguments, environment, output, exitCode -> Exit.RESTART);
+    }
+
+    /** @param exitPolicy what an exit of the child, other than the one {@link #close()} asks for, means */
+    ChildLayer(String name, List<String> arguments, Map<String, String> environment, Path output, ExitPolicy exitPolicy)
+    {
         this.name = requireNonNull(name, "name is null");
         this.command = LambdaJvm.command(arguments);
         this.environment = Map.copyOf(requireNonNull(environment, "environment is null"));
         this.output = requireNonNull(output, "output is null");
+        this.exitPolicy = requireNonNull(exitPolicy, "exitPolicy is null");
         this.supervisor = new Thread(this::supervise, "lambda-" + name + "-supervisor");
     }
 
@@ -77,6 +85,12 @@ final class ChildLayer
                     break;
                 }
                 lastError.set("exited with code " + exitCode + " (see " + output + ")");
+                Exit exit = exitPolicy.exited(exitCode);
+                if (exit != Exit.RESTART) {
+                    state.set(exit == Exit.FINISHED ? "finished" : "failed");
+                    log.info("The {} layer {}: not restarted", name, exit == Exit.FINISHED ? "finished its work" : "failed for good");
+                    return;
+                }
             }
             catch (IOException e) {
                 lastError.set("cannot start: " + e.getMessage());
@@ -101,6 +115,18 @@ final class ChildLayer
             }
         }
         state.set("stopped");
+    }
+
+    /** What a child's exit means. */
+    enum Exit
+    {
+        RESTART, FINISHED, FAILED
+    }
+
+    @FunctionalInterface
+    interface ExitPolicy
+    {
+        Exit exited(int exitCode);
     }
 
     String state()

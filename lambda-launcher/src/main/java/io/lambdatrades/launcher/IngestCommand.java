@@ -3,13 +3,16 @@ package io.lambdatrades.launcher;
 import io.lambdatrades.common.TradeTopics;
 import io.lambdatrades.common.config.ConfigException;
 import io.lambdatrades.common.config.LambdaConfig;
+import io.lambdatrades.ingest.IngestLedger;
 import io.lambdatrades.ingest.IngestMetrics;
 import io.lambdatrades.ingest.IngestPipeline;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -17,41 +20,55 @@ import java.util.concurrent.Callable;
 final class IngestCommand
         implements Callable<Integer>
 {
+    private static final long REPORT_EVERY_MS = 500;
+
     @Mixin
     CommonOptions common;
 
     @Mixin
     IngestOptions ingest;
 
+    @Option(names = "--supervised", hidden = true,
+            description = "Run as the ingester of 'lambda up': report in run/ingest.json, count in run/ingest.ledger, leave the topics to up.")
+    boolean supervised;
+
     @Override
     public Integer call()
             throws InterruptedException
     {
         LambdaConfig config = common.load(ingest.overrides());
-        Logging.configure(config.dataDir().resolve("logs"), common.verbose);
+        Logging.configure(config.dataDir().resolve("logs"), "ingest", common.verbose);
         String bootstrapServers = config.kafka().bootstrapServers()
                 .or(() -> new RuntimeFile(config.dataDir()).read().filter(RunningSystem::isAlive).map(RuntimeState::kafkaBootstrapServers))
                 .orElseThrow(() -> new ConfigException("kafka.bootstrap.servers: not set, and no 'lambda up' is running on " + config.dataDir()));
-        TradeTopics.of(config.kafka()).ensure(bootstrapServers, Duration.ofSeconds(60));
+        if (!supervised) {
+            TradeTopics.of(config.kafka()).ensure(bootstrapServers, Duration.ofSeconds(60));
+        }
+        IngestMetrics metrics = supervised ? new IngestMetrics(IngestLedger.mapped(IngestChild.ledgerFile(config.dataDir()))) : new IngestMetrics();
         IngestPipeline pipeline = new IngestPipeline(config.ingest(), bootstrapServers, config.kafka().topic(), config.kafka().deadLetterTopic(),
-                new IngestMetrics(), Clock.systemUTC(), System.getenv());
+                metrics, Clock.systemUTC(), System.getenv());
         Thread main = Thread.currentThread();
         IngestLayer layer = new IngestLayer(pipeline, refusal -> main.interrupt());
         Console console = new Console(System.out, System.console() != null);
         ProgressReporter progress = new ProgressReporter(layer, config.ingest().source(), console);
         StopSignals.onStop(main::interrupt);
         console.line("lambda ingest: " + config.ingest().source() + " -> " + bootstrapServers + " topic " + config.kafka().topic());
+        Optional<StateFile<IngestReport>> reports = supervised ? Optional.of(new StateFile<>(config.dataDir(), IngestReport.FILE, IngestReport.class)) : Optional.empty();
         layer.start();
         try {
-            while (layer.isRunning()) {
-                Thread.sleep(1_000);
-                progress.tick();
+            for (long tick = 1; layer.isRunning(); tick++) {
+                Thread.sleep(REPORT_EVERY_MS);
+                reports.ifPresent(file -> file.write(IngestReport.of(layer)));
+                if (tick % 2 == 0) {
+                    progress.tick();
+                }
             }
         }
         catch (InterruptedException e) {
             // Ctrl-C: stop below.
         }
         layer.close();
+        reports.ifPresent(file -> file.write(IngestReport.of(layer)));
         if ("failed".equals(layer.state())) {
             throw new IllegalStateException(layer.lastError());
         }

@@ -1,6 +1,7 @@
 package io.lambdatrades.launcher;
 
 import io.lambdatrades.common.Backoff;
+import io.lambdatrades.common.Failures;
 import io.lambdatrades.ingest.FeedRefusedException;
 import io.lambdatrades.ingest.IngestMetrics;
 import io.lambdatrades.ingest.IngestPipeline;
@@ -20,7 +21,7 @@ import static java.util.Objects.requireNonNull;
  * when it fails (Kafka unreachable, say); each restart resumes from the end of the trade log.
  */
 final class IngestLayer
-        implements AutoCloseable
+        implements AutoCloseable, IngestView
 {
     private static final Logger log = LoggerFactory.getLogger(IngestLayer.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
@@ -64,7 +65,7 @@ final class IngestLayer
                 }
             }
             catch (FeedRefusedException e) {
-                lastError.set(OneLineErrors.oneLine(e));
+                lastError.set(Failures.oneLine(e));
                 state.set("failed");
                 log.error("{}", lastError.get());
                 onRefused.accept(e);
@@ -75,7 +76,7 @@ final class IngestLayer
                     backoff.reset();
                 }
                 Duration delay = backoff.next();
-                lastError.set(OneLineErrors.oneLine(e));
+                lastError.set(Failures.oneLine(e));
                 state.set("restarting");
                 restarts.incrementAndGet();
                 log.warn("Ingester failed, restart {} in {} ms: {}", backoff.attempts(), delay.toMillis(), lastError.get());
@@ -90,7 +91,8 @@ final class IngestLayer
         state.set("stopped");
     }
 
-    String state()
+    @Override
+    public String state()
     {
         return state.get();
     }
@@ -104,14 +106,22 @@ final class IngestLayer
         };
     }
 
-    String lastError()
+    @Override
+    public String lastError()
     {
         return lastError.get();
     }
 
-    String phase()
+    @Override
+    public String phase()
     {
         return pipeline.phase();
+    }
+
+    @Override
+    public IngestMetrics.Snapshot snapshot()
+    {
+        return pipeline.metrics().snapshot();
     }
 
     long restarts()

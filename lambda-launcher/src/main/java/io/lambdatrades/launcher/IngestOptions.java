@@ -5,7 +5,9 @@ import io.lambdatrades.common.config.Setting;
 import io.lambdatrades.common.config.Settings;
 import picocli.CommandLine.Option;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Options that choose and shape the trade feed, shared by {@code up} and {@code ingest}. */
@@ -47,6 +49,14 @@ final class IngestOptions
         put(overrides, Settings.INGEST_HISTORY_DAYS, historyDays, "--history-days");
         put(overrides, Settings.SIMULATE_SEED, seed, "--seed");
         return overrides;
+    }
+
+    /** These options as given, for an ingester in a JVM of its own. */
+    List<String> arguments()
+    {
+        List<String> arguments = new ArrayList<>();
+        overrides().values().forEach(origin -> arguments.addAll(List.of(origin.source(), origin.value())));
+        return arguments;
     }
 
     private static void put(Map<String, Origin> overrides, Setting<?> setting, String value, String option)

@@ -1,6 +1,7 @@
 package io.lambdatrades.launcher;
 
 import io.lambdatrades.batch.MetastoreSchema;
+import io.lambdatrades.common.Failures;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.PostgresSchema;
 import io.lambdatrades.common.TradeTopics;
@@ -9,12 +10,10 @@ import io.lambdatrades.embedded.EmbeddedKafka;
 import io.lambdatrades.embedded.EmbeddedMetastoreDatabase;
 import io.lambdatrades.embedded.EmbeddedPostgresServer;
 import io.lambdatrades.ingest.IngestMetrics;
-import io.lambdatrades.ingest.IngestPipeline;
 import io.lambdatrades.serving.AdminToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -43,6 +42,7 @@ final class LambdaSystem
 
     private final LambdaConfig config;
     private final List<String> childOptions;
+    private final List<String> ingestOptions;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final RuntimeFile runtimeFile;
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -57,18 +57,20 @@ final class LambdaSystem
     private String bootstrapServers;
     private PostgresConnection postgres;
     private String metastoreJdbcUrl = "";
-    private IngestLayer ingest;
+    private IngestChild ingest;
     private ChildLayer speed;
     private ChildLayer scheduler;
     private ChildLayer serving;
     private ProgressReporter progress;
     private boolean closing;
+    private boolean started;
     private volatile RuntimeException failure;
 
-    private LambdaSystem(LambdaConfig config, List<String> childOptions)
+    private LambdaSystem(LambdaConfig config, List<String> childOptions, List<String> ingestOptions)
     {
         this.config = requireNonNull(config, "config is null");
         this.childOptions = List.copyOf(requireNonNull(childOptions, "childOptions is null"));
+        this.ingestOptions = List.copyOf(requireNonNull(ingestOptions, "ingestOptions is null"));
         this.runtimeFile = new RuntimeFile(config.dataDir());
     }
 
@@ -76,11 +78,12 @@ final class LambdaSystem
      * Starts everything; on failure stops what was started and rethrows.
      *
      * @param childOptions options every layer in a JVM of its own gets (the data directory, the config file)
+     * @param ingestOptions the feed's options given to up, for the ingester's JVM
      */
-    static LambdaSystem start(LambdaConfig config, List<String> childOptions, Console console)
+    static LambdaSystem start(LambdaConfig config, List<String> childOptions, List<String> ingestOptions, Console console)
             throws InterruptedException
     {
-        LambdaSystem system = new LambdaSystem(config, childOptions);
+        LambdaSystem system = new LambdaSystem(config, childOptions, ingestOptions);
         try {
             system.startAll(console);
             return system;
@@ -105,6 +108,20 @@ final class LambdaSystem
         });
         console.line(String.format("  %-10s %s%s", "kafka", bootstrapServers, config.kafka().bootstrapServers().isPresent() ? " (external)" : "  (log in " + config.dataDir().resolve("kafka") + ")"));
 
+        // The ingester first: its JVM starts while PostgreSQL and the metastore do.
+        TradeTopics.of(config.kafka()).ensure(bootstrapServers, TOPIC_TIMEOUT);
+        console.line(String.format("  %-10s %s, %s", "topics", config.kafka().topic(), config.kafka().deadLetterTopic()));
+        List<String> ingestCommand = new ArrayList<>(List.of("ingest"));
+        ingestCommand.addAll(childOptions);
+        ingestCommand.addAll(ingestOptions);
+        ingest = new IngestChild(config.dataDir(), ingestCommand, ChildEnvironment.of(pid, bootstrapServers), this::stopFor);
+        resources.push(ingest);
+        ingest.start();
+        console.line(String.format("  %-10s %s (a child JVM, log in %s)", "ingest", describeSource(), config.dataDir().resolve("logs").resolve("ingest.out")));
+        // Progress from the first trade on, while the rest starts; the runtime file once everything has.
+        progress = new ProgressReporter(ingest, config.ingest().source(), console);
+        heartbeat.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+
         postgres = config.postgres().jdbcUrl()
                 .map(url -> new PostgresConnection(url, config.postgres().user(), config.postgres().password()))
                 .orElseGet(() -> {
@@ -128,18 +145,6 @@ final class LambdaSystem
                     config.batch().warehouseDir(), config.batch().metastoreDir()));
         }
 
-        TradeTopics.of(config.kafka()).ensure(bootstrapServers, TOPIC_TIMEOUT);
-        console.line(String.format("  %-10s %s, %s", "topics", config.kafka().topic(), config.kafka().deadLetterTopic()));
-
-        IngestPipeline pipeline = new IngestPipeline(config.ingest(), bootstrapServers, config.kafka().topic(), config.kafka().deadLetterTopic(),
-                new IngestMetrics(), Clock.systemUTC(), System.getenv());
-        ingest = new IngestLayer(pipeline, refusal -> {
-            failure = refusal;
-            new Thread(this::close, "lambda-stop").start();
-        });
-        resources.push(ingest);
-        ingest.start();
-        console.line(String.format("  %-10s %s", "ingest", describeSource()));
         if (config.speed().enabled()) {
             speed = startSpeedLayer();
             console.line(String.format("  %-10s Spark %s, trigger %d ms, checkpoint %s (a child JVM, log in %s)", "speed", config.speed().spark().master(),
@@ -161,10 +166,23 @@ final class LambdaSystem
         console.line(String.format("  %-10s %s", "logs", config.dataDir().resolve("logs").resolve("lambda.log")));
         console.line("Ctrl-C stops everything.");
 
-        progress = new ProgressReporter(ingest, config.ingest().source(), console);
+        synchronized (this) {
+            started = true;
+            if (failure != null) {
+                throw failure;
+            }
+        }
         publish("running");
-        heartbeat.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
         log.info("lambda up running with pid {}", pid);
+    }
+
+    /** The feed refused us for good: stop everything, now or, while starting, once started. */
+    private synchronized void stopFor(RuntimeException refusal)
+    {
+        failure = refusal;
+        if (started) {
+            new Thread(this::close, "lambda-stop").start();
+        }
     }
 
     private ChildLayer startSpeedLayer()
@@ -187,25 +205,26 @@ final class LambdaSystem
     private void tick()
     {
         try {
+            ingest.refresh();
             progress.tick();
             publish("running");
         }
         catch (RuntimeException e) {
-            log.warn("Heartbeat failed: {}", OneLineErrors.oneLine(e));
+            log.warn("Heartbeat failed: {}", Failures.oneLine(e));
         }
     }
 
     private synchronized void publish(String state)
     {
-        if (closing && "running".equals(state) || ingest == null) {
+        if ("running".equals(state) && (closing || !started) || ingest == null) {
             return;
         }
-        IngestMetrics.Snapshot metrics = ingest.metrics().snapshot();
+        IngestMetrics.Snapshot metrics = ingest.snapshot();
         RuntimeState.IngestStatus ingestStatus = new RuntimeState.IngestStatus(
                 config.ingest().source(), ingest.phase(), progress == null ? 0 : progress.tradesPerSecond(),
                 metrics.acknowledged(), metrics.deadLetters(), metrics.lastTradeTs(), ingest.restarts(),
                 metrics.frames(), metrics.pings(), metrics.unknownMessages(), metrics.reconnects(), metrics.lastFrameAt(), metrics.bufferedFrames(),
-                ingest.metrics().lastTradeTsBySymbol());
+                ingest.lastTradeTsBySymbol(), ingest.tradesMayBeMissing(), ingest.framesMayBeMissing());
         runtimeFile.write(new RuntimeState(
                 pid, state, startedAt, System.currentTimeMillis(), bootstrapServers, postgres.jdbcUrl(), postgres.user(), metastoreJdbcUrl,
                 layers(state),
@@ -216,7 +235,7 @@ final class LambdaSystem
     {
         boolean stopped = "stopped".equals(systemState);
         Map<String, RuntimeState.LayerState> layers = new HashMap<>();
-        layers.put("ingest", new RuntimeState.LayerState(stopped ? "stopped" : ingest.state(), pid, ingest.lastError(), ingest.restarts()));
+        layers.put("ingest", new RuntimeState.LayerState(stopped ? "stopped" : ingest.state(), ingest.pid(), ingest.lastError(), ingest.restarts()));
         if (speed != null) {
             layers.put("speed", new RuntimeState.LayerState(stopped ? "stopped" : speed.state(), speed.pid(), speed.lastError(), speed.restarts()));
         }
@@ -268,7 +287,7 @@ final class LambdaSystem
                     resource.close();
                 }
                 catch (Exception e) {
-                    log.warn("Could not stop {} cleanly: {}", resource.getClass().getSimpleName(), OneLineErrors.oneLine(e));
+                    log.warn("Could not stop {} cleanly: {}", resource.getClass().getSimpleName(), Failures.oneLine(e));
                 }
             }
         }

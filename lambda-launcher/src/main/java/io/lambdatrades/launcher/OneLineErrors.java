@@ -1,5 +1,6 @@
 package io.lambdatrades.launcher;
 
+import io.lambdatrades.common.Failures;
 import io.lambdatrades.common.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -40,15 +41,9 @@ final class OneLineErrors
         if (parseResult.expandedArgs().contains("--verbose") || parseResult.expandedArgs().contains("-v")) {
             e.printStackTrace(err);
         }
-        err.println("lambda: " + oneLine(e));
+        err.println("lambda: " + Failures.oneLine(e));
         err.flush();
         return EXIT_FAILURE;
-    }
-
-    static String oneLine(Throwable e)
-    {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return message.replaceAll("\\s*\\R\\s*", " ");
     }
 
     private static String commandPath(CommandLine commandLine)

@@ -14,7 +14,7 @@ final class ProgressReporter
 {
     private static final int QUIET_EVERY = 10;
 
-    private final IngestLayer ingest;
+    private final IngestView ingest;
     private final String source;
     private final Console console;
     private long lastAcknowledged;
@@ -23,7 +23,7 @@ final class ProgressReporter
     private long ticks;
     private boolean announced;
 
-    ProgressReporter(IngestLayer ingest, String source, Console console)
+    ProgressReporter(IngestView ingest, String source, Console console)
     {
         this.ingest = requireNonNull(ingest, "ingest is null");
         this.source = requireNonNull(source, "source is null");
@@ -32,7 +32,7 @@ final class ProgressReporter
 
     synchronized void tick()
     {
-        IngestMetrics.Snapshot snapshot = ingest.metrics().snapshot();
+        IngestMetrics.Snapshot snapshot = ingest.snapshot();
         long now = System.nanoTime();
         double seconds = (now - lastNanos) / 1e9;
         tradesPerSecond = seconds > 0 ? (snapshot.acknowledged() - lastAcknowledged) / seconds : 0;

@@ -55,6 +55,8 @@ public record RuntimeState(
      * @param frames feed messages received (Finnhub, replay); 0 for the simulator
      * @param lastFrameAt epoch ms of the last feed message, Long.MIN_VALUE before the first
      * @param lastTradeTsBySymbol newest trade time of each symbol: a silent symbol shows here
+     * @param tradesMayBeMissing trades an ingester that died (kill -9) had sent and Kafka had not acknowledged
+     * @param framesMayBeMissing frames such an ingester had received and not sent all the trades of
      */
     public record IngestStatus(
             String source,
@@ -70,7 +72,9 @@ public record RuntimeState(
             long reconnects,
             long lastFrameAt,
             int bufferedFrames,
-            Map<String, Long> lastTradeTsBySymbol)
+            Map<String, Long> lastTradeTsBySymbol,
+            long tradesMayBeMissing,
+            long framesMayBeMissing)
     {
         public IngestStatus
         {

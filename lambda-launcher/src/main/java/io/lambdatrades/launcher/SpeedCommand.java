@@ -1,5 +1,6 @@
 package io.lambdatrades.launcher;
 
+import io.lambdatrades.common.Failures;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.PostgresSchema;
 import io.lambdatrades.common.TradeTopics;
@@ -129,7 +130,7 @@ final class SpeedCommand
         }
         catch (StreamingQueryException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new IllegalStateException("the speed query failed: " + OneLineErrors.oneLine(cause), e);
+            throw new IllegalStateException("the speed query failed: " + Failures.oneLine(cause), e);
         }
     }
 

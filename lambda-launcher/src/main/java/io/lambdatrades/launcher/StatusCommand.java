@@ -78,6 +78,10 @@ final class StatusCommand
                 out.printf(Locale.ROOT, "  %-10s %,d frames (%,d pings, %,d unknown), last %,d ms ago, %,d reconnects, %,d buffered%n", "feed",
                         ingest.frames(), ingest.pings(), ingest.unknownMessages(), ingest.lastFrameAgeMs(), ingest.reconnects(), ingest.bufferedFrames());
             }
+            if (ingest.tradesMayBeMissing() > 0 || ingest.framesMayBeMissing() > 0) {
+                out.printf(Locale.ROOT, "  %-10s up to %,d trade(s) and the trades of %,d frame(s) may be missing from Kafka: an ingester died before handing them over%n",
+                        "lost?", ingest.tradesMayBeMissing(), ingest.framesMayBeMissing());
+            }
         }
         if (status.servingUrl() != null) {
             out.printf("  %-10s %s/  (API %s/api/v1)%n", "dashboard", status.servingUrl(), status.servingUrl());

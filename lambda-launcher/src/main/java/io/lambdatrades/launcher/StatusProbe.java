@@ -1,5 +1,6 @@
 package io.lambdatrades.launcher;
 
+import io.lambdatrades.common.Failures;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.config.LambdaConfig;
 import io.lambdatrades.speed.SpeedMetrics;
@@ -129,7 +130,7 @@ final class StatusProbe
             return new SystemStatus.Service("up", servers, null);
         }
         catch (Exception e) {
-            problems.add("Kafka at " + servers + " does not answer: " + OneLineErrors.oneLine(e.getCause() == null ? e : e.getCause()));
+            problems.add("Kafka at " + servers + " does not answer: " + Failures.oneLine(e.getCause() == null ? e : e.getCause()));
             return new SystemStatus.Service("down", servers, null);
         }
     }
@@ -163,7 +164,7 @@ final class StatusProbe
                     history.nextRunAt(), history.lastRuns(), history.offsetsLost(), history.oldestUnabsorbedHours(), (int) config.kafka().retention().toHours()));
         }
         catch (Exception e) {
-            problems.add("PostgreSQL at " + connection.redactedUrl() + " does not answer: " + OneLineErrors.oneLine(e));
+            problems.add("PostgreSQL at " + connection.redactedUrl() + " does not answer: " + Failures.oneLine(e));
             return new PostgresProbe(new SystemStatus.Service("down", null, connection.redactedUrl()), SystemStatus.Batch.unknown());
         }
     }
@@ -191,6 +192,6 @@ final class StatusProbe
         status.lastTradeTsBySymbol().forEach((symbol, ts) -> lastTradeAtBySymbol.put(symbol, Instant.ofEpochMilli(ts).toString()));
         return new SystemStatus.Ingest(status.source(), status.phase(), status.tradesPerSecond(), status.trades(), status.deadLetters(), lastTradeAt,
                 status.restarts(), status.frames(), status.pings(), status.unknownMessages(), status.reconnects(), lastFrameAge, status.bufferedFrames(),
-                lastTradeAtBySymbol);
+                lastTradeAtBySymbol, status.tradesMayBeMissing(), status.framesMayBeMissing());
     }
 }

@@ -91,6 +91,8 @@ public record SystemStatus(
     /**
      * @param lastFrameAgeMs null before the first feed message (and for the simulator)
      * @param lastTradeAtBySymbol ISO-8601 time of each symbol's newest trade
+     * @param tradesMayBeMissing trades sent by an ingester that died (kill -9) before Kafka acknowledged them, since up started
+     * @param framesMayBeMissing feed frames such an ingester received and had not sent all the trades of
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Ingest(
@@ -107,5 +109,7 @@ public record SystemStatus(
             long reconnects,
             Long lastFrameAgeMs,
             int bufferedFrames,
-            Map<String, String> lastTradeAtBySymbol) {}
+            Map<String, String> lastTradeAtBySymbol,
+            long tradesMayBeMissing,
+            long framesMayBeMissing) {}
 }

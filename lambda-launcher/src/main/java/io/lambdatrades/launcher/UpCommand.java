@@ -34,7 +34,7 @@ final class UpCommand
         DataDirectory.prepare(config.dataDir());
         Logging.configure(config.dataDir().resolve("logs"), common.verbose);
         Console console = new Console(System.out, System.console() != null);
-        LambdaSystem system = LambdaSystem.start(config, common.childOptions(config), console);
+        LambdaSystem system = LambdaSystem.start(config, common.childOptions(config), ingest.arguments(), console);
         // A signal handler must not block: the stop runs on a thread of its own.
         StopSignals.onStop(() -> new Thread(system::close, "lambda-stop").start());
         // Any other way out of the JVM still stops the system in order.

@@ -49,13 +49,28 @@ final class ExternalPostgres
             run(List.of("chown", "postgres:postgres", root.toString()), false);
         }
         server.runAsServerUser(bin.resolve("initdb").toString(), "-D", dataDir.toString(), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync");
-        server.runAsServerUser(bin.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-w", "-l", root.resolve("server.log").toString(),
-                "-o", "-p " + server.port + " -k " + root + " -c listen_addresses=127.0.0.1 -c fsync=off", "start");
+        server.startServer();
         try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + server.port + "/postgres", "postgres", "");
                 Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE lambda");
         }
         return server;
+    }
+
+    /** Starts the server again after {@link #stop()}, on the same port and data. */
+    void startServer()
+            throws IOException, InterruptedException
+    {
+        Path root = dataDir.getParent();
+        runAsServerUser(bin.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-w", "-l", root.resolve("server.log").toString(),
+                "-o", "-p " + port + " -k " + root + " -c listen_addresses=127.0.0.1 -c fsync=off", "start");
+    }
+
+    /** Stops the server as an operator would, ending every connection (fast shutdown). */
+    void stop()
+            throws IOException, InterruptedException
+    {
+        runAsServerUser(bin.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-m", "fast", "-w", "stop");
     }
 
     String jdbcUrl()
@@ -108,6 +123,6 @@ final class ExternalPostgres
     public void close()
             throws IOException, InterruptedException
     {
-        runAsServerUser(bin.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-m", "fast", "-w", "stop");
+        stop();
     }
 }

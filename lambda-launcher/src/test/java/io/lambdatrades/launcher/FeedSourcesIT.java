@@ -74,6 +74,23 @@ class FeedSourcesIT
     }
 
     @Test
+    void aRefusedTokenStopsUpWithOneLine()
+            throws Exception
+    {
+        try (FinnhubProtocolServer server = FinnhubProtocolServer.start("another-token", 50, TokenRefusal.HTTP_401)) {
+            LambdaProcess.Result result = LambdaProcess.run(Map.of("FINNHUB_TOKEN", TOKEN),
+                    "up", "--data-dir", dataDir.toString(), "--source", "finnhub", "--symbols", "AAPL", "--finnhub-url", server.url().toString());
+
+            // Refused for good: the ingester is not restarted, and up stops everything with the feed's word.
+            assertThat(result.exitCode()).isEqualTo(1);
+            assertThat(result.stderr().lines().filter(line -> line.startsWith("lambda:")).toList())
+                    .containsExactly("lambda: Finnhub refused the token (HTTP 401 at " + server.url() + ")");
+            assertThat(server.refusedTokens()).hasSize(1);
+            assertThat(result.stdout() + result.stderr()).doesNotContain(TOKEN);
+        }
+    }
+
+    @Test
     void moreSymbolsThanOneConnectionTakesAreRefusedAtStart()
     {
         String fiftyOne = IntStream.range(0, 51).mapToObj(i -> "S" + i).collect(Collectors.joining(","));

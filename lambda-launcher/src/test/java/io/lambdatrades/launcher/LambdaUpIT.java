@@ -44,7 +44,8 @@ class LambdaUpIT
             assertThat(status.at("/layers/scheduler/state").asText()).isEqualTo("running");
             assertThat(status.at("/layers/scheduler/pid").asLong()).isPositive();
             assertThat(status.at("/layers/ingest/state").asText()).isEqualTo("running");
-            assertThat(status.at("/layers/ingest/pid").asLong()).isEqualTo(up.pid());
+            // The ingester runs in a JVM of its own.
+            assertThat(status.at("/layers/ingest/pid").asLong()).isPositive().isNotEqualTo(up.pid());
             assertDashboardServesTheLiveMarket(status);
             long postgresPid = Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(0).trim());
             assertThat(ProcessHandle.of(postgresPid).map(ProcessHandle::isAlive)).contains(true);
@@ -96,14 +97,15 @@ class LambdaUpIT
         try (LambdaProcess up = LambdaProcess.start(Map.of(), "up", "--data-dir", dataDir.toString(), "--rate", "2000")) {
             JsonNode status = awaitHealthyAndLive();
             recordsBeforeKill = status.at("/topics/trades/records").asLong();
+            ProcessHandle ingest = ProcessHandle.of(status.at("/layers/ingest/pid").asLong()).orElseThrow();
             ProcessHandle speed = ProcessHandle.of(status.at("/layers/speed/pid").asLong()).orElseThrow();
             ProcessHandle serving = ProcessHandle.of(status.at("/layers/serving/pid").asLong()).orElseThrow();
             ProcessHandle scheduler = ProcessHandle.of(status.at("/layers/scheduler/pid").asLong()).orElseThrow();
             ProcessHandle postgres = ProcessHandle.of(Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(0).trim())).orElseThrow();
             up.kill();
             // Its child layers and its PostgreSQL notice that it is gone and stop: no orphan is left.
-            await("the speed, scheduler and serving layers and PostgreSQL stop with up").atMost(Duration.ofSeconds(90))
-                    .until(() -> !speed.isAlive() && !serving.isAlive() && !scheduler.isAlive() && !postgres.isAlive());
+            await("the ingester, the speed, scheduler and serving layers and PostgreSQL stop with up").atMost(Duration.ofSeconds(90))
+                    .until(() -> !ingest.isAlive() && !speed.isAlive() && !serving.isAlive() && !scheduler.isAlive() && !postgres.isAlive());
         }
 
         try (LambdaProcess up = LambdaProcess.start(Map.of(), "up", "--data-dir", dataDir.toString(), "--rate", "2000")) {

@@ -6,6 +6,8 @@ import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.embedded.testing.ExpectedAggregates;
 import io.lambdatrades.embedded.testing.ExpectedAggregates.Aggregate;
 
+import org.awaitility.core.ConditionTimeoutException;
+
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -29,10 +31,15 @@ final class SystemProbe
     static JsonNode awaitStatus(Path dataDir, Predicate<JsonNode> condition, Duration timeout)
     {
         JsonNode[] last = new JsonNode[1];
-        await().atMost(timeout).pollInterval(Duration.ofSeconds(2)).until(() -> {
-            last[0] = JSON.readTree(LambdaProcess.run(Map.of(), "status", "--data-dir", dataDir.toString(), "--json").stdout());
-            return condition.test(last[0]);
-        });
+        try {
+            await().atMost(timeout).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                last[0] = JSON.readTree(LambdaProcess.run(Map.of(), "status", "--data-dir", dataDir.toString(), "--json").stdout());
+                return condition.test(last[0]);
+            });
+        }
+        catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "; the last status: " + last[0], e);
+        }
         return last[0];
     }
 

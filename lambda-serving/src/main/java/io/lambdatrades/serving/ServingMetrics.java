@@ -39,6 +39,7 @@ final class ServingMetrics
         statusGauge(status, "lambda_ingest_trades_per_second", "Trades per second the ingester hands to Kafka", "ingest", "tradesPerSecond");
         statusGauge(status, "lambda_ingest_trades", "Trades the ingester handed to Kafka since up started", "ingest", "trades");
         statusGauge(status, "lambda_ingest_dead_letters", "Feed input sent to the dead-letter topic", "ingest", "deadLetters");
+        statusGauge(status, "lambda_ingest_trades_may_be_missing", "Trades an ingester that died had sent and Kafka had not acknowledged", "ingest", "tradesMayBeMissing");
         statusGauge(status, "lambda_speed_delay_ms", "Now minus the newest trade time the speed layer wrote", "speed", "delayMs");
         statusGauge(status, "lambda_speed_lag_records", "Records in Kafka the speed layer has not read", "speed", "lag");
         statusGauge(status, "lambda_speed_processed_per_second", "Trades per second the speed layer processed", "speed", "processedRowsPerSecond");
