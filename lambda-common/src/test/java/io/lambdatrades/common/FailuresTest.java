@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,9 +30,10 @@ class FailuresTest
     }
 
     @Test
-    void aFailureWithoutMessageIsNamedByItsClass()
+    void aFailureWithoutMessageIsNamedByItsClassAndACauseWithoutOneIsLeftOut()
     {
-        assertThat(Failures.oneLine(new RuntimeException("run failed", new NullPointerException()))).isEqualTo("run failed (cause: NullPointerException)");
         assertThat(Failures.oneLine(new IllegalStateException("  "))).isEqualTo("IllegalStateException");
+        assertThat(Failures.oneLine(new RuntimeException("Kafka at 127.0.0.1:1: no answer within 30 s", new TimeoutException())))
+                .isEqualTo("Kafka at 127.0.0.1:1: no answer within 30 s");
     }
 }

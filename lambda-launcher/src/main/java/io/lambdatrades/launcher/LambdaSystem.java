@@ -64,6 +64,8 @@ final class LambdaSystem
     private ProgressReporter progress;
     private boolean closing;
     private boolean started;
+    // Read and written by the heartbeat only.
+    private boolean diskLow;
     private volatile RuntimeException failure;
 
     private LambdaSystem(LambdaConfig config, List<String> childOptions, List<String> ingestOptions)
@@ -207,10 +209,26 @@ final class LambdaSystem
         try {
             ingest.refresh();
             progress.tick();
+            watchDisk();
             publish("running");
         }
         catch (RuntimeException e) {
             log.warn("Heartbeat failed: {}", Failures.oneLine(e));
+        }
+    }
+
+    /** Warns once when the data directory's disk runs low, and once when it has room again. */
+    private void watchDisk()
+    {
+        DiskSpace disk = DiskSpace.of(config.dataDir(), config.dataMinFreeBytes());
+        if (disk.low() != diskLow) {
+            diskLow = disk.low();
+            if (diskLow) {
+                log.warn("{}", disk.problem());
+            }
+            else {
+                log.info("Data directory {}: {} MiB free again", config.dataDir(), disk.freeBytes() >> 20);
+            }
         }
     }
 

@@ -50,6 +50,9 @@ final class StatusCommand
         out.println("lambda status: " + (status.healthy() ? "HEALTHY" : "DEGRADED") + "  (data directory " + status.dataDir() + ")");
         out.printf("  %-10s %-6s %s%n", "kafka", status.kafka().state(), nullToEmpty(status.kafka().bootstrapServers()));
         out.printf("  %-10s %-6s %s%n", "postgres", status.postgres().state(), nullToEmpty(status.postgres().jdbcUrl()));
+        SystemStatus.Disk disk = status.disk();
+        out.printf(Locale.ROOT, "  %-10s %-6s %,d MiB free of %,d MiB (degraded under %,d MiB: data.min.free.mb)%n", "disk",
+                disk.freeBytes() < disk.minFreeBytes() ? "low" : "ok", disk.freeBytes() >> 20, disk.totalBytes() >> 20, disk.minFreeBytes() >> 20);
         status.topics().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(topic ->
                 out.printf(Locale.ROOT, "  %-10s %s: %,d records in %d partitions%n", "topic", topic.getKey(), topic.getValue().records(), topic.getValue().partitions()));
         out.printf("  %-10s %s%s%n", "cutoff", status.batch().cutoff() == null ? "unknown" : status.batch().cutoff(),

@@ -95,9 +95,13 @@ final class StatusProbe
         String servingUrl = "running".equals(servingLayer.state())
                 ? new StateFile<>(config.dataDir(), ServingEndpoint.FILE, ServingEndpoint.class).read().map(ServingEndpoint::url).orElse(null)
                 : null;
+        DiskSpace disk = DiskSpace.of(config.dataDir(), config.dataMinFreeBytes());
+        if (disk.low()) {
+            problems.add(disk.problem());
+        }
         boolean healthy = "up".equals(kafka.state()) && "up".equals(postgres.service().state()) && ingestHealthy && speedHealthy && schedulerHealthy && servingHealthy
-                && (postgres.batch().offsetsLost() == null || postgres.batch().offsetsLost() == 0) && !postgres.batch().retentionAtRisk();
-        return new SystemStatus(healthy, config.dataDir().toString(), kafka, postgres.service(), topics, postgres.batch(), layers, ingest, speed, servingUrl, problems);
+                && (postgres.batch().offsetsLost() == null || postgres.batch().offsetsLost() == 0) && !postgres.batch().retentionAtRisk() && !disk.low();
+        return new SystemStatus(healthy, config.dataDir().toString(), new SystemStatus.Disk(disk.freeBytes(), disk.totalBytes(), disk.minFreeBytes()), kafka, postgres.service(), topics, postgres.batch(), layers, ingest, speed, servingUrl, problems);
     }
 
     /** What the speed layer published, when it is recent. */

@@ -19,6 +19,7 @@ import static java.util.Objects.requireNonNull;
 public record SystemStatus(
         boolean healthy,
         String dataDir,
+        Disk disk,
         Service kafka,
         Service postgres,
         Map<String, Topic> topics,
@@ -32,6 +33,7 @@ public record SystemStatus(
     public SystemStatus
     {
         requireNonNull(dataDir, "dataDir is null");
+        requireNonNull(disk, "disk is null");
         requireNonNull(kafka, "kafka is null");
         requireNonNull(postgres, "postgres is null");
         topics = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(topics, "topics is null")));
@@ -45,6 +47,9 @@ public record SystemStatus(
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Service(String state, String bootstrapServers, String jdbcUrl) {}
+
+    /** @param minFreeBytes data.min.free.mb: under it, status is degraded */
+    public record Disk(long freeBytes, long totalBytes, long minFreeBytes) {}
 
     /** @param records end offsets minus start offsets, summed over partitions */
     public record Topic(long records, int partitions) {}

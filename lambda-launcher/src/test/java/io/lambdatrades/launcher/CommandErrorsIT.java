@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -97,6 +99,23 @@ class CommandErrorsIT
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.stderr()).isEqualTo("lambda: port " + kafka.port() + " on 127.0.0.1 is in use (kafka.port): stop what uses it or choose another port");
+    }
+
+    @Test
+    void aDataDirectoryLowOnSpaceIsAProblemInStatus()
+    {
+        Map<String, String> external = Map.of("LAMBDA_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1", "LAMBDA_POSTGRES_JDBC_URL", "jdbc:postgresql://127.0.0.1:1/postgres");
+        Map<String, String> demanding = new HashMap<>(external);
+        // More free space than any disk here has.
+        demanding.put("LAMBDA_DATA_MIN_FREE_MB", Integer.toString(Integer.MAX_VALUE));
+
+        LambdaProcess.Result low = LambdaProcess.run(demanding, "status", "--data-dir", dir.toString());
+        LambdaProcess.Result enough = LambdaProcess.run(external, "status", "--data-dir", dir.toString());
+
+        assertThat(low.exitCode()).isEqualTo(1);
+        assertThat(low.stdout()).containsPattern("disk +low +[\\d,]+ MiB free of [\\d,]+ MiB")
+                .contains("problem    data directory " + dir + ": ", String.format(Locale.ROOT, "under data.min.free.mb (%,d)", Integer.MAX_VALUE));
+        assertThat(enough.stdout()).containsPattern("disk +ok +").doesNotContain("data.min.free.mb (");
     }
 
     @Test

@@ -44,7 +44,7 @@ class FeedSourcesIT
             await().atMost(Duration.ofMinutes(2)).until(() -> !server.connections().isEmpty() && server.current().subscriptions().size() == 2);
             long now = System.currentTimeMillis();
             server.current().send(String.format(FRAME, now, now));
-            await().atMost(Duration.ofMinutes(1)).until(() -> up.stdout().contains("ingesting") || !up.isAlive());
+            await().atMost(Duration.ofMinutes(1)).until(() -> up.stdout().contains("ingesting") && up.stdout().contains("Ctrl-C stops everything.") || !up.isAlive());
 
             JsonNode status = awaitStatus(json -> json.at("/topics/trades/records").asLong() == 1 && json.at("/topics/trades.dlq/records").asLong() == 1);
             assertThat(status.at("/ingest/source").asText()).isEqualTo("finnhub");

@@ -31,7 +31,7 @@ class LambdaUpIT
     {
         long recordsAfterFirstRun;
         try (LambdaProcess up = LambdaProcess.start(Map.of(), "up", "--data-dir", dataDir.toString(), "--history-days", "1", "--rate", "500")) {
-            await().atMost(Duration.ofMinutes(3)).until(() -> up.stdout().contains("ingesting") || !up.isAlive());
+            await().atMost(Duration.ofMinutes(3)).until(() -> up.stdout().contains("ingesting") && up.stdout().contains("Ctrl-C stops everything.") || !up.isAlive());
             assertThat(up.stdout()).contains("ingesting", "kafka", "postgres", "Ctrl-C stops everything.");
 
             JsonNode status = awaitHealthyAndLive();
@@ -74,10 +74,13 @@ class LambdaUpIT
     }
 
     @Test
-    void aSecondUpOnTheSameDataDirectoryIsRefused()
+    void aSecondUpOnTheSameDataDirectoryIsRefusedAndADiskLowOnSpaceIsWarnedOf()
     {
-        try (LambdaProcess up = LambdaProcess.start(Map.of(), "up", "--data-dir", dataDir.toString())) {
-            await().atMost(Duration.ofMinutes(3)).until(() -> up.stdout().contains("ingesting") || !up.isAlive());
+        // More free space required than any disk here has: up warns once, on its console.
+        try (LambdaProcess up = LambdaProcess.start(Map.of("LAMBDA_DATA_MIN_FREE_MB", Integer.toString(Integer.MAX_VALUE)), "up", "--data-dir", dataDir.toString())) {
+            await().atMost(Duration.ofMinutes(3)).until(() -> up.stdout().contains("ingesting") && up.stdout().contains("Ctrl-C stops everything.") || !up.isAlive());
+            await().atMost(Duration.ofSeconds(30)).until(() -> up.stderr().contains("data directory " + dataDir + ": "));
+            assertThat(up.stderr().lines().filter(line -> line.contains("under data.min.free.mb")).count()).isEqualTo(1);
 
             LambdaProcess.Result second = LambdaProcess.run(Map.of(), "up", "--data-dir", dataDir.toString());
 

@@ -46,6 +46,7 @@ final class ServingMetrics
         statusGauge(status, "lambda_batch_late_trades", "Trades for closed periods waiting for the next batch run", "batch", "lateTrades");
         statusGauge(status, "lambda_topic_trades_records", "Records in the trades topic", "topics", "trades", "records");
         statusGauge(status, "lambda_topic_dlq_records", "Records in the dead-letter topic", "topics", "trades.dlq", "records");
+        statusGauge(status, "lambda_data_free_bytes", "Free space on the data directory's disk", "disk", "freeBytes");
         Gauge.builder("lambda_healthy", () -> node(status).path("healthy").asBoolean(false) ? 1 : 0).description("1 when lambda status is healthy").register(registry);
         for (String layer : LAYERS) {
             Gauge.builder("lambda_layer_up", () -> "running".equals(node(status).path("layers").path(layer).path("state").asText()) ? 1 : 0)

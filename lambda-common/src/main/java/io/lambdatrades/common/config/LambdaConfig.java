@@ -6,8 +6,12 @@ import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
-/** The validated configuration of one process. */
-public record LambdaConfig(Path dataDir, KafkaConfig kafka, PostgresConfig postgres, IngestConfig ingest, SpeedConfig speed, BatchConfig batch, SchedulerConfig scheduler, ServingConfig serving,
+/**
+ * The validated configuration of one process.
+ *
+ * @param dataMinFreeBytes free space on the data directory's disk under which up warns and status is degraded
+ */
+public record LambdaConfig(Path dataDir, long dataMinFreeBytes, KafkaConfig kafka, PostgresConfig postgres, IngestConfig ingest, SpeedConfig speed, BatchConfig batch, SchedulerConfig scheduler, ServingConfig serving,
         Map<String, String> effective)
 {
     public LambdaConfig
@@ -36,6 +40,7 @@ public record LambdaConfig(Path dataDir, KafkaConfig kafka, PostgresConfig postg
         Path dataDir = values.get(Settings.DATA_DIR).toAbsolutePath().normalize();
         return new LambdaConfig(
                 dataDir,
+                values.get(Settings.DATA_MIN_FREE_MB) * 1024L * 1024L,
                 KafkaConfig.from(values),
                 PostgresConfig.from(values),
                 ingest,

@@ -33,6 +33,9 @@ public final class Settings
     public static final Setting<Path> DATA_DIR = Setting.of("data.dir", "data",
             "Directory of every embedded service's data, the runtime file and the logs", path());
 
+    public static final Setting<Integer> DATA_MIN_FREE_MB = Setting.of("data.min.free.mb", "1024",
+            "Free space (MiB) on the data directory's disk under which up warns and status is degraded", intAtLeast(0));
+
     public static final Setting<String> KAFKA_BOOTSTRAP_SERVERS = Setting.of("kafka.bootstrap.servers", "",
             "Bootstrap servers of an external Kafka; empty starts the embedded broker", string());
     public static final Setting<Integer> KAFKA_PORT = Setting.of("kafka.port", "0",
@@ -141,7 +144,7 @@ public final class Settings
             "Seed of the simulated market: one seed, one market", anyLong());
 
     public static final List<Setting<?>> ALL = List.of(
-            DATA_DIR,
+            DATA_DIR, DATA_MIN_FREE_MB,
             KAFKA_BOOTSTRAP_SERVERS, KAFKA_PORT, KAFKA_CONTROLLER_PORT, KAFKA_TOPIC, KAFKA_DLQ_TOPIC, KAFKA_PARTITIONS, KAFKA_RETENTION_HOURS,
             POSTGRES_JDBC_URL, POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_PORT,
             INGEST_SOURCE, INGEST_SYMBOLS, INGEST_RATE, INGEST_HISTORY_DAYS, INGEST_HISTORY_RATE, INGEST_BUFFER_FRAMES,
