@@ -135,6 +135,15 @@ final class LambdaSystem
         new PostgresSchema(postgres).migrate();
         console.line(String.format("  %-10s %s%s", "postgres", postgres.redactedUrl(), config.postgres().jdbcUrl().isPresent() ? " (external)" : "  (data in " + config.dataDir().resolve("postgres") + ")"));
 
+        // The dashboard needs PostgreSQL only: its JVM starts while the metastore and Spark do.
+        if (config.serving().enabled()) {
+            AdminToken.resolve(Optional.ofNullable(System.getenv(AdminToken.ENV)), config.dataDir());
+            serving = startChildLayer("serving", List.of("serve", "--port", Integer.toString(config.serving().port()), "--host", config.serving().host()));
+            console.line(String.format("  %-10s %s (a child JVM; admin token in %s unless %s is set)", "serving",
+                    config.serving().port() == 0 ? "dashboard on a free port (see lambda status)" : "dashboard http://" + config.serving().host() + ":" + config.serving().port() + "/",
+                    config.dataDir().resolve(AdminToken.FILE), AdminToken.ENV));
+        }
+
         if (config.batch().metastoreUri().isPresent()) {
             console.line(String.format("  %-10s %s (external)", "metastore", config.batch().metastoreUri().get()));
         }
@@ -156,13 +165,6 @@ final class LambdaSystem
             scheduler = startChildLayer("scheduler", List.of("scheduler"));
             console.line(String.format("  %-10s %s (a child JVM; each run in a JVM of its own, log in %s)", "scheduler",
                     SchedulerCommand.describe(config), config.dataDir().resolve("logs").resolve("batch.out")));
-        }
-        if (config.serving().enabled()) {
-            AdminToken.resolve(Optional.ofNullable(System.getenv(AdminToken.ENV)), config.dataDir());
-            serving = startChildLayer("serving", List.of("serve", "--port", Integer.toString(config.serving().port()), "--host", config.serving().host()));
-            console.line(String.format("  %-10s %s (a child JVM; admin token in %s unless %s is set)", "serving",
-                    config.serving().port() == 0 ? "dashboard on a free port (see lambda status)" : "dashboard http://" + config.serving().host() + ":" + config.serving().port() + "/",
-                    config.dataDir().resolve(AdminToken.FILE), AdminToken.ENV));
         }
         console.line(String.format("  %-10s %s", "runtime", runtimeFile.path()));
         console.line(String.format("  %-10s %s", "logs", config.dataDir().resolve("logs").resolve("lambda.log")));

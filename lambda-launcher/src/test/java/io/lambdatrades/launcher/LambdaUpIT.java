@@ -144,7 +144,8 @@ class LambdaUpIT
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> {
             LambdaProcess.Result result = LambdaProcess.run(Map.of(), "status", "--data-dir", dataDir.toString(), "--json");
             last[0] = JSON.readTree(result.stdout());
-            return result.exitCode() == 0 && last[0].at("/ingest/phase").asText().equals("live");
+            // Live, and the dashboard answering (its address published).
+            return result.exitCode() == 0 && last[0].at("/ingest/phase").asText().equals("live") && !last[0].at("/servingUrl").asText().isEmpty();
         });
         return last[0];
     }
