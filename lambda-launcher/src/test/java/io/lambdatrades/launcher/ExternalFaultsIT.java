@@ -63,12 +63,15 @@ class ExternalFaultsIT
                 // The broker goes away; frames go on arriving and wait in the ingester, its producer waiting for Kafka.
                 long tradesMayBeMissing;
                 long framesMayBeMissing;
+                long lostAtLeast;
                 try (DeliveringFeed.Live live = feed.live()) {
                     awaitRecordsGrow(dataDir, 200);
                     kafka.close();
                     int beforeOutage = feed.deliveredCount();
                     await().atMost(Duration.ofMinutes(1)).until(() -> feed.deliveredCount() > beforeOutage + 300);
                     live.close();
+                    // Nothing delivered while the broker is down can reach Kafka before the ingester is killed.
+                    lostAtLeast = feed.deliveredCount() - beforeOutage;
 
                     // The ingester killed with -9 once every frame is in it: status says what may be missing.
                     long ingesterPid = awaitStatus(dataDir, json -> json.at("/ingest/frames").asLong() + json.at("/ingest/bufferedFrames").asLong() == feed.framesSent(),
@@ -78,7 +81,8 @@ class ExternalFaultsIT
                             && json.at("/layers/ingest/pid").asLong() != ingesterPid, Duration.ofMinutes(1));
                     tradesMayBeMissing = restarted.at("/ingest/tradesMayBeMissing").asLong();
                     framesMayBeMissing = restarted.at("/ingest/framesMayBeMissing").asLong();
-                    assertThat(framesMayBeMissing).isPositive();
+                    // Its producer may have taken every frame's trades already (then none is counted as a frame).
+                    assertThat(tradesMayBeMissing + 24 * framesMayBeMissing).isGreaterThanOrEqualTo(lostAtLeast);
                     assertThat(restarted.at("/layers/ingest/restarts").asLong()).isGreaterThanOrEqualTo(1);
 
                     // The broker comes back on the same log and port, and the feed on the new ingester's connection.
@@ -101,7 +105,7 @@ class ExternalFaultsIT
                 long upperBound = tradesMayBeMissing + 24 * framesMayBeMissing;
                 List<String> missing = await().atMost(Duration.ofMinutes(2)).until(() -> feed.missingFrom(KafkaTopics.readTrades(bootstrapServers, "trades")),
                         stillMissing -> stillMissing.size() <= upperBound);
-                assertThat((long) missing.size()).isGreaterThanOrEqualTo(5 * (framesMayBeMissing - 1));
+                assertThat((long) missing.size()).isGreaterThanOrEqualTo(lostAtLeast);
                 feed.forget(missing);
                 awaitInKafka(dataDir, feed);
                 // Every layer caught up: the speed layer has written all of Kafka.
