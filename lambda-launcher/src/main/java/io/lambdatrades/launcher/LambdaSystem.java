@@ -23,7 +23,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -124,6 +128,10 @@ final class LambdaSystem
         progress = new ProgressReporter(ingest, config.ingest().source(), console);
         heartbeat.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
 
+        // Derby's Hive schema takes seconds to create: it is built while PostgreSQL starts.
+        Optional<CompletableFuture<EmbeddedMetastoreDatabase>> metastore = config.batch().metastoreUri().isPresent()
+                ? Optional.empty() : Optional.of(startMetastore());
+
         postgres = config.postgres().jdbcUrl()
                 .map(url -> new PostgresConnection(url, config.postgres().user(), config.postgres().password()))
                 .orElseGet(() -> {
@@ -144,27 +152,27 @@ final class LambdaSystem
                     config.dataDir().resolve(AdminToken.FILE), AdminToken.ENV));
         }
 
-        if (config.batch().metastoreUri().isPresent()) {
+        if (metastore.isEmpty()) {
             console.line(String.format("  %-10s %s (external)", "metastore", config.batch().metastoreUri().get()));
         }
         else {
-            EmbeddedMetastoreDatabase metastore = EmbeddedMetastoreDatabase.start(config.batch().metastoreDir(), config.batch().metastorePort());
-            resources.push(metastore);
-            metastoreJdbcUrl = metastore.jdbcUrl();
-            MetastoreSchema.create(metastoreJdbcUrl, config.batch().warehouseDir());
-            console.line(String.format("  %-10s Derby on 127.0.0.1:%d, warehouse %s  (database in %s)", "metastore", metastore.port(),
+            EmbeddedMetastoreDatabase database = joined(metastore.get());
+            metastoreJdbcUrl = database.jdbcUrl();
+            console.line(String.format("  %-10s Derby on 127.0.0.1:%d, warehouse %s  (database in %s)", "metastore", database.port(),
                     config.batch().warehouseDir(), config.batch().metastoreDir()));
         }
 
-        if (config.speed().enabled()) {
-            speed = startSpeedLayer();
-            console.line(String.format("  %-10s Spark %s, trigger %d ms, checkpoint %s (a child JVM, log in %s)", "speed", config.speed().spark().master(),
-                    config.speed().trigger().toMillis(), config.speed().checkpointDir(), config.dataDir().resolve("logs")));
-        }
+        // The scheduler before the speed layer: a first start's catch-up is queued before the speed layer
+        // reads the history, which it then leaves to the batch layer.
         if (config.scheduler().enabled()) {
             scheduler = startChildLayer("scheduler", List.of("scheduler"));
             console.line(String.format("  %-10s %s (a child JVM; each run in a JVM of its own, log in %s)", "scheduler",
                     SchedulerCommand.describe(config), config.dataDir().resolve("logs").resolve("batch.out")));
+        }
+        if (config.speed().enabled()) {
+            speed = startSpeedLayer();
+            console.line(String.format("  %-10s Spark %s, trigger %d ms, checkpoint %s (a child JVM, log in %s)", "speed", config.speed().spark().master(),
+                    config.speed().trigger().toMillis(), config.speed().checkpointDir(), config.dataDir().resolve("logs")));
         }
         console.line(String.format("  %-10s %s", "runtime", runtimeFile.path()));
         console.line(String.format("  %-10s %s", "logs", config.dataDir().resolve("logs").resolve("lambda.log")));
@@ -186,6 +194,50 @@ final class LambdaSystem
         failure = refusal;
         if (started) {
             new Thread(this::close, "lambda-stop").start();
+        }
+    }
+
+    /** The embedded metastore database with its schema, on a thread of its own; stopped with the rest even if still starting. */
+    private CompletableFuture<EmbeddedMetastoreDatabase> startMetastore()
+    {
+        CompletableFuture<EmbeddedMetastoreDatabase> started = CompletableFuture.supplyAsync(() -> {
+            EmbeddedMetastoreDatabase database = EmbeddedMetastoreDatabase.start(config.batch().metastoreDir(), config.batch().metastorePort());
+            try {
+                MetastoreSchema.create(database.jdbcUrl(), config.batch().warehouseDir());
+                return database;
+            }
+            catch (RuntimeException e) {
+                try {
+                    database.close();
+                }
+                catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
+                throw e;
+            }
+        }, runnable -> new Thread(runnable, "lambda-metastore-start").start());
+        resources.push(() -> {
+            try {
+                started.join().close();
+            }
+            catch (CompletionException | CancellationException e) {
+                // It never started: nothing to stop.
+            }
+        });
+        return started;
+    }
+
+    private static <T> T joined(CompletableFuture<T> future)
+            throws InterruptedException
+    {
+        try {
+            return future.get();
+        }
+        catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
         }
     }
 

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -152,25 +153,34 @@ public final class SpeedSink
         }
         Connection connection = connection();
         try {
-            List<KafkaTrade> trades = unwritten(connection, batch);
-            if (trades.isEmpty()) {
+            List<KafkaTrade> unwritten = unwritten(connection, batch);
+            if (unwritten.isEmpty()) {
                 connection.rollback();
                 return false;
             }
+            CatchUpRange catchUp = CatchUpRange.read(connection);
+            List<KafkaTrade> trades = catchUp.outside(unwritten);
+            List<KafkaTrade> stored = new ArrayList<>(trades);
+            stored.addAll(catchUp.lastInsideBySymbol(unwritten));
             if (microBatch) {
                 recordBatch(connection, batchId, trades.size());
             }
-            Map<String, SymbolContext> contexts = contexts(connection, trades);
-            insertTrades(connection, batchId, trades, PriceChanges.of(trades, symbol -> contexts.get(symbol).previousPrice()));
-            recomputeChanges(connection, trades, contexts);
+            Map<String, SymbolContext> contexts = contexts(connection, stored);
+            Map<KafkaTrade, PriceChanges.Change> changes = PriceChanges.of(stored, symbol -> contexts.get(symbol).previousPrice());
+            // A trade left to the catch-up has no known change: the trades before it were not stored.
+            changes.keySet().removeIf(catchUp::contains);
+            insertTrades(connection, batchId, stored, changes);
+            recomputeChanges(connection, stored, contexts);
             mergeMinutes(connection, MinuteAggregate.of(trades));
-            advanceOffsets(connection, trades);
-            notifyCommit(connection, trades);
+            advanceOffsets(connection, unwritten);
+            if (!trades.isEmpty()) {
+                notifyCommit(connection, trades);
+            }
             if (microBatch) {
                 stampCommit(connection, batchId);
             }
             else {
-                recordGroup(connection, batchId, trades);
+                recordGroup(connection, batchId, trades.size(), unwritten);
             }
             connection.commit();
             return true;
@@ -273,13 +283,13 @@ public final class SpeedSink
         }
     }
 
-    private static void recordGroup(Connection connection, long partition, List<KafkaTrade> trades)
+    private static void recordGroup(Connection connection, long partition, int written, List<KafkaTrade> trades)
             throws SQLException
     {
         try (PreparedStatement statement = connection.prepareStatement(RECORD_GROUP)) {
             statement.setString(1, REAL_TIME_QUERY);
             statement.setLong(2, partition);
-            statement.setInt(3, trades.size());
+            statement.setInt(3, written);
             statement.setObject(4, time(trades.stream().mapToLong(trade -> trade.trade().ts()).max().orElseThrow()));
             statement.executeUpdate();
         }

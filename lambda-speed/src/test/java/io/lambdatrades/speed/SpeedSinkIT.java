@@ -5,6 +5,7 @@ import io.lambdatrades.common.Trade;
 import io.lambdatrades.embedded.EmbeddedPostgresServer;
 import io.lambdatrades.embedded.testing.SharedPostgres;
 import io.lambdatrades.embedded.testing.TestDatabases;
+import io.lambdatrades.embedded.testing.TestSql;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -96,5 +97,52 @@ class SpeedSinkIT
             rows.next();
             assertThat(rows.getLong(1)).isEqualTo(5);
         }
+    }
+
+    @Test
+    void tradesOfAPendingCatchUpAreLeftToTheBatchLayerButLateOnesAreNot(EmbeddedPostgresServer postgres)
+            throws Exception
+    {
+        PostgresConnection database = TestDatabases.fresh(postgres, "speed_sink_catch_up");
+        SpeedSink sink = new SpeedSink(database, "sink-test");
+        long day = 86_400_000L;
+        long cutoff = 20_000 * day;
+        TestSql.execute(database, "UPDATE lambda.cutoff SET cutoff_ts = to_timestamp(" + cutoff / 1000 + ")");
+        TestSql.execute(database, "INSERT INTO lambda.batch_runs (period_start, period_end, trigger, state) VALUES (to_timestamp("
+                + cutoff / 1000 + "), to_timestamp(" + (cutoff + 3 * day) / 1000 + "), 'catch-up', 'queued')");
+        long today = cutoff + 3 * day;
+        // Two groups: the history of the catch-up's days, then today's trades after the last history trade of AAPL.
+        assertThat(sink.write(0, List.of(
+                trade("AAPL", 100, cutoff + 10, 0, 0),
+                trade("AAPL", 101, cutoff + day, 0, 1),
+                trade("MSFT", 50, cutoff + 2 * day, 1, 0)))).isTrue();
+        assertThat(sink.write(1, List.of(
+                trade("AAPL", 104, cutoff + 2 * day + 5, 0, 2),
+                trade("AAPL", 110, today + 1_000, 0, 3),
+                trade("MSFT", 55, today + 2_000, 1, 1),
+                trade("MSFT", 40, cutoff - 1_000, 1, 2)))).isTrue();
+
+        assertThat(TestSql.column(database, """
+                SELECT symbol || ' ' || price || ' ' || coalesce(round(price_change::numeric, 6)::text, '-') FROM lambda.speed_trades
+                WHERE ts >= to_timestamp(%d) ORDER BY symbol, ts""".formatted(today / 1000)))
+                .as("today's trades, each with its change against the trade before it, though that one is the catch-up's")
+                .containsExactly("AAPL 110 6.000000", "MSFT 55 5.000000");
+        assertThat(TestSql.column(database, "SELECT symbol || ' ' || trades FROM lambda.speed_minute ORDER BY bucket, symbol"))
+                .as("no minute of the catch-up's days; the late trade before the cutoff is counted")
+                .containsExactly("MSFT 1", "AAPL 1", "MSFT 1");
+        assertThat(TestSql.column(database, "SELECT kafka_partition || ':' || next_offset FROM lambda.speed_offsets WHERE query_name = 'sink-test' ORDER BY 1"))
+                .containsExactly("0:4", "1:3");
+
+        // Once the catch-up is done, a trade of its days is a late trade like any other.
+        TestSql.execute(database, "UPDATE lambda.batch_runs SET state = 'success'");
+        TestSql.execute(database, "UPDATE lambda.cutoff SET cutoff_ts = to_timestamp(" + today / 1000 + ")");
+        assertThat(sink.write(2, List.of(trade("AAPL", 99, cutoff + day + 7, 0, 4)))).isTrue();
+        assertThat(TestSql.column(database, "SELECT count(*) FROM lambda.speed_minute WHERE bucket < to_timestamp(%d)".formatted(today / 1000)))
+                .containsExactly("2");
+    }
+
+    private static KafkaTrade trade(String symbol, double price, long ts, int partition, long offset)
+    {
+        return new KafkaTrade(new Trade(symbol, price, 1, ts, List.of(), "simulate", ts), partition, offset);
     }
 }
