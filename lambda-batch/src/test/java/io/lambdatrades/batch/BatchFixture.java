@@ -7,11 +7,12 @@ import io.lambdatrades.common.TradeCodec;
 import io.lambdatrades.common.config.BatchConfig;
 import io.lambdatrades.embedded.EmbeddedKafka;
 import io.lambdatrades.embedded.EmbeddedPostgresServer;
-import io.lambdatrades.embedded.testing.ExpectedAggregates;
 import io.lambdatrades.embedded.testing.ExpectedAggregates.Aggregate;
 import io.lambdatrades.embedded.testing.ExpectedAggregates.SentTrade;
+import io.lambdatrades.embedded.testing.ExpectedAggregates;
 import io.lambdatrades.embedded.testing.KafkaTopics;
 import io.lambdatrades.embedded.testing.TestDatabases;
+import io.lambdatrades.embedded.testing.TestSql;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,9 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,21 +108,13 @@ record BatchFixture(Hive hive, EmbeddedKafka kafka, String topic, PostgresConnec
     void execute(String sql)
             throws SQLException
     {
-        try (Connection connection = database.open(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
+        TestSql.execute(database, sql);
     }
 
     List<String> query(String sql)
             throws SQLException
     {
-        List<String> values = new ArrayList<>();
-        try (Connection connection = database.open(); Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            while (rows.next()) {
-                values.add(rows.getString(1));
-            }
-        }
-        return values;
+        return TestSql.column(database, sql);
     }
 
     /** Each trade once in the master dataset, read through the metastore and Hive's Avro SerDe as any Hive client reads it. */

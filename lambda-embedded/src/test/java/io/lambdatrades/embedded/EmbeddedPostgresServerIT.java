@@ -3,6 +3,7 @@ package io.lambdatrades.embedded;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.PostgresSchema;
 import io.lambdatrades.embedded.testing.SharedPostgres;
+import io.lambdatrades.embedded.testing.TestSql;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,11 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -128,13 +127,7 @@ class EmbeddedPostgresServerIT
     private static List<String> query(PostgresConnection connection, String sql)
             throws SQLException
     {
-        List<String> values = new ArrayList<>();
-        try (Connection jdbc = connection.open(); Statement statement = jdbc.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            while (rows.next()) {
-                values.add(rows.getString(1));
-            }
-        }
-        return values;
+        return TestSql.column(connection, sql);
     }
 
     private static void execute(PostgresConnection connection, String sql)

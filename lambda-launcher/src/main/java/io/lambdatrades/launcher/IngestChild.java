@@ -38,6 +38,8 @@ final class IngestChild
     private final Consumer<RuntimeException> onRefused;
     private final AtomicLong tradesMayBeMissing = new AtomicLong();
     private final AtomicLong framesMayBeMissing = new AtomicLong();
+    // Feed restarts inside ingester JVMs that have ended.
+    private final AtomicLong endedFeedRestarts = new AtomicLong();
     private volatile IngestReport last = IngestReport.starting();
     // What the children that ended counted, so that the totals run from up's start.
     private volatile IngestMetrics.Snapshot ended = IngestReport.starting().metrics();
@@ -79,6 +81,7 @@ final class IngestChild
                 .map(ledger -> withLedger(lastReport.metrics(), ledger))
                 .orElse(lastReport.metrics());
         last = IngestReport.starting();
+        endedFeedRestarts.addAndGet(lastReport.restarts());
         synchronized (endedLastTradeTs) {
             ended = sum(ended, counted);
             lastReport.lastTradeTsBySymbol().forEach((symbol, ts) -> endedLastTradeTs.merge(symbol, ts, Math::max));
@@ -197,7 +200,7 @@ final class IngestChild
     /** Restarts of the child JVM and of the feed inside it. */
     long restarts()
     {
-        return layer.restarts() + last.restarts();
+        return layer.restarts() + endedFeedRestarts.get() + last.restarts();
     }
 
     long tradesMayBeMissing()

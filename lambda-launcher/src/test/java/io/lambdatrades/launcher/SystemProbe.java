@@ -3,17 +3,14 @@ package io.lambdatrades.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lambdatrades.common.PostgresConnection;
-import io.lambdatrades.embedded.testing.ExpectedAggregates;
 import io.lambdatrades.embedded.testing.ExpectedAggregates.Aggregate;
+import io.lambdatrades.embedded.testing.ExpectedAggregates;
+import io.lambdatrades.embedded.testing.TestSql;
 
 import org.awaitility.core.ConditionTimeoutException;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -57,12 +54,6 @@ final class SystemProbe
     static List<String> query(PostgresConnection postgres, String sql)
             throws Exception
     {
-        try (Connection connection = postgres.open(); Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            List<String> values = new ArrayList<>();
-            while (rows.next()) {
-                values.add(rows.getString(1));
-            }
-            return values;
-        }
+        return TestSql.column(postgres, sql);
     }
 }

@@ -9,6 +9,7 @@ import io.lambdatrades.common.config.SchedulerConfig;
 import io.lambdatrades.embedded.EmbeddedPostgresServer;
 import io.lambdatrades.embedded.testing.SharedPostgres;
 import io.lambdatrades.embedded.testing.TestDatabases;
+import io.lambdatrades.embedded.testing.TestSql;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -17,9 +18,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -302,21 +301,13 @@ class SchedulerIT
     private void execute(String sql)
             throws SQLException
     {
-        try (Connection connection = database.open(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
+        TestSql.execute(database, sql);
     }
 
     private List<String> query(String sql)
             throws SQLException
     {
-        try (Connection connection = database.open(); Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            List<String> values = new ArrayList<>();
-            while (rows.next()) {
-                values.add(rows.getString(1));
-            }
-            return values;
-        }
+        return TestSql.column(database, sql);
     }
 
     /** Records each run as the batch JVM would; a script per period decides which attempts fail and with what error. */
