@@ -23,11 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -128,10 +124,6 @@ final class LambdaSystem
         progress = new ProgressReporter(ingest, config.ingest().source(), console);
         heartbeat.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
 
-        // Derby's Hive schema takes seconds to create: it is built while PostgreSQL starts.
-        Optional<CompletableFuture<EmbeddedMetastoreDatabase>> metastore = config.batch().metastoreUri().isPresent()
-                ? Optional.empty() : Optional.of(startMetastore());
-
         postgres = config.postgres().jdbcUrl()
                 .map(url -> new PostgresConnection(url, config.postgres().user(), config.postgres().password()))
                 .orElseGet(() -> {
@@ -152,13 +144,15 @@ final class LambdaSystem
                     config.dataDir().resolve(AdminToken.FILE), AdminToken.ENV));
         }
 
-        if (metastore.isEmpty()) {
+        if (config.batch().metastoreUri().isPresent()) {
             console.line(String.format("  %-10s %s (external)", "metastore", config.batch().metastoreUri().get()));
         }
         else {
-            EmbeddedMetastoreDatabase database = joined(metastore.get());
-            metastoreJdbcUrl = database.jdbcUrl();
-            console.line(String.format("  %-10s Derby on 127.0.0.1:%d, warehouse %s  (database in %s)", "metastore", database.port(),
+            EmbeddedMetastoreDatabase metastore = EmbeddedMetastoreDatabase.start(config.batch().metastoreDir(), config.batch().metastorePort());
+            resources.push(metastore);
+            metastoreJdbcUrl = metastore.jdbcUrl();
+            MetastoreSchema.create(metastoreJdbcUrl, config.batch().warehouseDir());
+            console.line(String.format("  %-10s Derby on 127.0.0.1:%d, warehouse %s  (database in %s)", "metastore", metastore.port(),
                     config.batch().warehouseDir(), config.batch().metastoreDir()));
         }
 
@@ -194,50 +188,6 @@ final class LambdaSystem
         failure = refusal;
         if (started) {
             new Thread(this::close, "lambda-stop").start();
-        }
-    }
-
-    /** The embedded metastore database with its schema, on a thread of its own; stopped with the rest even if still starting. */
-    private CompletableFuture<EmbeddedMetastoreDatabase> startMetastore()
-    {
-        CompletableFuture<EmbeddedMetastoreDatabase> started = CompletableFuture.supplyAsync(() -> {
-            EmbeddedMetastoreDatabase database = EmbeddedMetastoreDatabase.start(config.batch().metastoreDir(), config.batch().metastorePort());
-            try {
-                MetastoreSchema.create(database.jdbcUrl(), config.batch().warehouseDir());
-                return database;
-            }
-            catch (RuntimeException e) {
-                try {
-                    database.close();
-                }
-                catch (Exception closing) {
-                    e.addSuppressed(closing);
-                }
-                throw e;
-            }
-        }, runnable -> new Thread(runnable, "lambda-metastore-start").start());
-        resources.push(() -> {
-            try {
-                started.join().close();
-            }
-            catch (CompletionException | CancellationException e) {
-                // It never started: nothing to stop.
-            }
-        });
-        return started;
-    }
-
-    private static <T> T joined(CompletableFuture<T> future)
-            throws InterruptedException
-    {
-        try {
-            return future.get();
-        }
-        catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
         }
     }
 
