@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
 /**
  * The trades a catch-up run still to publish will own: from the cutoff to the end of the newest
  * queued, running or retrying catch-up. The speed layer leaves them to the batch layer (a first
- * start with days of history, a restart after days down) instead of writing rows the publish deletes,
- * which on 2 cores halves the catch-up's speed. Trades before the cutoff are still written: they are
+ * start with days of history, a restart after days down) instead of writing rows the publish deletes
+ * (two thirds of a 3-day history's speed writes). Trades before the cutoff are still written: they are
  * the late trades that status counts. Without a catch-up pending the range is empty.
  *
  * @param fromMs the cutoff
