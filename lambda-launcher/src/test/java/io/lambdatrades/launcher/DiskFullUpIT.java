@@ -1,0 +1,77 @@
+package io.lambdatrades.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static io.lambdatrades.launcher.SystemProbe.awaitStatus;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The data directory's disk full under a running {@code up}, on a small tmpfs of its own (mounting one
+ * needs root, as on CI; elsewhere the test is skipped). The embedded broker gives up its log directory
+ * and halts {@code up}; once there is room again, the next {@code up} finds every record Kafka had.
+ */
+class DiskFullUpIT
+{
+    @TempDir
+    Path mountPoint;
+
+    @Test
+    void aFullDiskStopsUpWithTheDisksErrorAndTheNextUpResumesExact()
+            throws Exception
+    {
+        assumeThat(run("mount", "-t", "tmpfs", "-o", "size=512m", "tmpfs", mountPoint.toString())).as("mounting a tmpfs (needs root)").isZero();
+        try {
+            Path dataDir = mountPoint.resolve("data");
+            Path filler = mountPoint.resolve("filler");
+            long recordsBeforeFull;
+            try (LambdaProcess up = LambdaProcess.start(Map.of(), "up", "--data-dir", dataDir.toString(), "--rate", "500")) {
+                JsonNode status = awaitStatus(dataDir, s -> s.at("/topics/trades/records").asLong() > 2_000, Duration.ofMinutes(3));
+                recordsBeforeFull = status.at("/topics/trades/records").asLong();
+                long postgresPid = Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(0).trim());
+
+                long free = Files.getFileStore(mountPoint).getUsableSpace();
+                assertThat(run("fallocate", "-l", Long.toString(free - (1 << 20)), filler.toString())).isZero();
+
+                assertThat(up.waitFor(Duration.ofMinutes(2))).isNotZero();
+                assertThat(up.stderr()).contains("No space left on device");
+                await("PostgreSQL stopped with up").atMost(Duration.ofSeconds(60))
+                        .until(() -> ProcessHandle.of(postgresPid).filter(ProcessHandle::isAlive).isEmpty());
+            }
+
+            Files.delete(filler);
+            try (LambdaProcess up = LambdaProcess.start(Map.of(), "up", "--data-dir", dataDir.toString(), "--rate", "500")) {
+                JsonNode status = awaitStatus(dataDir,
+                        s -> "running".equals(s.at("/layers/speed/state").asText()) && s.at("/speed/lag").asLong(Long.MAX_VALUE) < 1_000,
+                        Duration.ofMinutes(3));
+                assertThat(status.at("/topics/trades/records").asLong()).isGreaterThan(recordsBeforeFull);
+
+                LambdaProcess.Result audit = LambdaProcess.run(Map.of(), "audit", "--data-dir", dataDir.toString());
+                assertThat(audit.exitCode()).as(audit.stdout() + audit.stderr()).isZero();
+                assertThat(audit.stdout()).contains("the serving views equal the trades");
+
+                up.interrupt();
+                assertThat(up.waitFor(Duration.ofMinutes(2))).isZero();
+            }
+        }
+        finally {
+            run("umount", "-l", mountPoint.toString());
+        }
+    }
+
+    private static int run(String... command)
+            throws IOException, InterruptedException
+    {
+        return new ProcessBuilder(List.of(command)).inheritIO().start().waitFor();
+    }
+}
