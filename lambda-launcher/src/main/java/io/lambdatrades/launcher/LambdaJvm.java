@@ -3,13 +3,23 @@ package io.lambdatrades.launcher;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /** Another {@code lambda} command in a JVM of its own, as spark-submit would start it. */
 final class LambdaJvm
 {
-    /** bin/lambda's default for every JVM but the speed layer's; LAMBDA_JAVA_OPTS, later on the line, may repeat it. */
     static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
+    private static final String COMPILER_FLAG = "-XX:TieredStopAtLevel=";
+    /**
+     * The speed layer keeps C2: with C1 alone its real-time mode falls behind at 50,000 trades/s. Every
+     * other JVM starts with C1 only, whose code is fast enough for its load and whose compilations do
+     * not hold up the others when they all start at once (docs/benchmarks.md); bin/lambda makes the
+     * same choice for the JVM it starts.
+     */
+    static final Set<String> C2_COMMANDS = Set.of("speed");
 
     private LambdaJvm() {}
 
@@ -18,7 +28,7 @@ final class LambdaJvm
     {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(jvmOptions(ManagementFactory.getRuntimeMXBean().getInputArguments(), arguments));
+        command.addAll(jvmOptions(ManagementFactory.getRuntimeMXBean().getInputArguments(), arguments, Optional.ofNullable(System.getenv("LAMBDA_JAVA_OPTS")).orElse("")));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(LambdaMain.class.getName());
@@ -27,16 +37,18 @@ final class LambdaJvm
     }
 
     /**
-     * This JVM's options, but C2 back for the speed layer: it runs for months and may take tens of
-     * thousands of trades a second, where C1's code falls behind. The others start faster with C1 alone.
+     * This JVM's options with the compiler of the child's command (C2 for the speed layer, C1 only for
+     * the others); a compiler chosen in LAMBDA_JAVA_OPTS wins.
+     *
+     * @param arguments the child's lambda command and options; none for a batch run's JVM, whose command comes later
      */
-    static List<String> jvmOptions(List<String> inherited, List<String> arguments)
+    static List<String> jvmOptions(List<String> inherited, List<String> arguments, String userOptions)
     {
-        List<String> options = new ArrayList<>(inherited);
-        if (!arguments.isEmpty() && arguments.get(0).equals("speed")) {
-            // The first occurrence is bin/lambda's default; one the user added after it stays.
-            options.remove(C1_ONLY);
+        List<String> options = new ArrayList<>(inherited.stream().filter(option -> !option.startsWith(COMPILER_FLAG)).toList());
+        if (arguments.isEmpty() || !C2_COMMANDS.contains(arguments.get(0))) {
+            options.add(C1_ONLY);
         }
+        Arrays.stream(userOptions.trim().split("\\s+")).filter(option -> option.startsWith(COMPILER_FLAG)).forEach(options::add);
         return options;
     }
 }
