@@ -19,7 +19,7 @@ final class LambdaJvm
      * not hold up the others when they all start at once (docs/benchmarks.md); bin/lambda makes the
      * same choice for the JVM it starts.
      */
-    static final Set<String> C2_COMMANDS = Set.of("speed");
+    private static final Set<String> C2_COMMANDS = Set.of("speed");
 
     private LambdaJvm() {}
 
