@@ -20,8 +20,8 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 
+import static io.lambdatrades.launcher.SystemProbe.awaitStatus;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * {@code lambda batch run} and {@code lambda sql} against a running {@code up}: each in a JVM of its
@@ -46,7 +46,7 @@ class BatchLayerUpIT
         Files.write(recording, TRADES.lines(start));
         Map<String, String> noSpeed = Map.of("LAMBDA_SPEED_ENABLED", "false", "LAMBDA_SCHEDULER_ENABLED", "false");
         try (LambdaProcess up = LambdaProcess.start(noSpeed, "up", "--data-dir", dataDir.toString(), "--source", "replay", "--replay", recording.toString(), "--speed", "max")) {
-            JsonNode status = awaitStatus(json -> json.at("/topics/trades/records").asLong() == TRADES.total());
+            JsonNode status = awaitStatus(dataDir, json -> json.at("/topics/trades/records").asLong() == TRADES.total(), Duration.ofMinutes(3));
             PostgresConnection postgres = new PostgresConnection(status.at("/postgres/jdbcUrl").asText(), "postgres", "");
 
             // Hive's tables exist before any Spark command opened the metastore: the two below must not race to create them.
@@ -61,7 +61,7 @@ class BatchLayerUpIT
 
             Instant cutoff = LocalDate.now(ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
             long closedTrades = TRADES.before(start, cutoff.toEpochMilli());
-            assertThat(awaitStatus(json -> true).at("/batch/cutoff").asText()).isEqualTo(cutoff.toString());
+            assertThat(awaitStatus(dataDir, json -> true, Duration.ofMinutes(3)).at("/batch/cutoff").asText()).isEqualTo(cutoff.toString());
             assertThat(query(postgres, "SELECT sum(trades) FROM lambda.batch_daily")).isEqualTo(closedTrades);
             assertThat(query(postgres, "SELECT sum(trades) FROM lambda.batch_minute")).isEqualTo(closedTrades);
             try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duckdb.createStatement();
@@ -77,7 +77,7 @@ class BatchLayerUpIT
                         INSERT INTO lambda.speed_minute VALUES ('S1', '%1$s'::timestamptz - interval '1 hour', 1, 1, 1, 1, 1, 3, 1,
                             '%1$s'::timestamptz - interval '1 hour', 0, 1, '%1$s'::timestamptz - interval '1 hour', 0, 1)""".formatted(cutoff));
             }
-            assertThat(awaitStatus(json -> true).at("/batch/lateTrades").asLong()).isEqualTo(3);
+            assertThat(awaitStatus(dataDir, json -> true, Duration.ofMinutes(3)).at("/batch/lateTrades").asLong()).isEqualTo(3);
 
             LambdaProcess.Result count = LambdaProcess.run(Map.of(), "sql", "--data-dir", dataDir.toString(), "SELECT count(*) AS trades FROM lambda.trades_raw");
             assertThat(count.exitCode()).as(count.stderr()).isZero();
@@ -85,16 +85,6 @@ class BatchLayerUpIT
             up.interrupt();
             assertThat(up.waitFor(Duration.ofMinutes(2))).isZero();
         }
-    }
-
-    private JsonNode awaitStatus(java.util.function.Predicate<JsonNode> condition)
-    {
-        JsonNode[] last = new JsonNode[1];
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            last[0] = JSON.readTree(LambdaProcess.run(Map.of(), "status", "--data-dir", dataDir.toString(), "--json").stdout());
-            return condition.test(last[0]);
-        });
-        return last[0];
     }
 
     /** Each database of the metastore with its location, read from the Derby database that {@code up} published. */

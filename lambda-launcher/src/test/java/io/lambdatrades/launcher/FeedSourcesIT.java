@@ -1,7 +1,6 @@
 package io.lambdatrades.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lambdatrades.embedded.EmbeddedKafka;
 import io.lambdatrades.embedded.testing.SharedKafka;
 import io.lambdatrades.ingest.testing.FinnhubProtocolServer;
@@ -15,11 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import static io.lambdatrades.launcher.SystemProbe.awaitStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -27,7 +26,6 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(SharedKafka.class)
 class FeedSourcesIT
 {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN = "c9live-secret-token";
     private static final String FRAME = "{\"type\":\"trade\",\"data\":[{\"p\":190.25,\"s\":\"AAPL\",\"t\":%d,\"v\":5,\"c\":[\"1\"]},{\"p\":-1,\"s\":\"AAPL\",\"t\":%d,\"v\":5}]}";
 
@@ -46,7 +44,7 @@ class FeedSourcesIT
             server.current().send(String.format(FRAME, now, now));
             await().atMost(Duration.ofMinutes(1)).until(() -> up.stdout().contains("ingesting") && up.stdout().contains("Ctrl-C stops everything.") || !up.isAlive());
 
-            JsonNode status = awaitStatus(json -> json.at("/topics/trades/records").asLong() == 1 && json.at("/topics/trades.dlq/records").asLong() == 1);
+            JsonNode status = awaitStatus(dataDir, json -> json.at("/topics/trades/records").asLong() == 1 && json.at("/topics/trades.dlq/records").asLong() == 1, Duration.ofMinutes(3));
             assertThat(status.at("/ingest/source").asText()).isEqualTo("finnhub");
             up.interrupt();
             assertThat(up.waitFor(Duration.ofMinutes(2))).isZero();
@@ -130,24 +128,13 @@ class FeedSourcesIT
         }
 
         try (LambdaProcess up = LambdaProcess.start(Map.of(), "up", "--data-dir", dataDir.toString(), "--source", "replay", "--replay", recording.toString(), "--speed", "max")) {
-            JsonNode status = awaitStatus(json -> "finished".equals(json.at("/layers/ingest/state").asText()));
+            // A replay at full speed can finish before the other layers report running: wait for both.
+            JsonNode status = awaitStatus(dataDir, json -> "finished".equals(json.at("/layers/ingest/state").asText()) && json.at("/healthy").asBoolean(), Duration.ofMinutes(3));
             assertThat(status.at("/topics/trades/records").asLong()).isEqualTo(5);
             assertThat(status.at("/topics/trades.dlq/records").asLong()).isEqualTo(5);
-            assertThat(status.at("/healthy").asBoolean()).isTrue();
             up.interrupt();
             assertThat(up.waitFor(Duration.ofMinutes(2))).isZero();
         }
-    }
-
-    private JsonNode awaitStatus(Predicate<JsonNode> condition)
-    {
-        JsonNode[] last = new JsonNode[1];
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            LambdaProcess.Result result = LambdaProcess.run(Map.of(), "status", "--data-dir", dataDir.toString(), "--json");
-            last[0] = JSON.readTree(result.stdout());
-            return condition.test(last[0]);
-        });
-        return last[0];
     }
 
     private static String everyFileUnder(Path dir)

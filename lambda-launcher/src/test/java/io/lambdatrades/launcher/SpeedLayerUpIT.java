@@ -1,7 +1,6 @@
 package io.lambdatrades.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.embedded.testing.ExpectedSpeedViews;
 import io.lambdatrades.embedded.testing.KafkaTopics;
@@ -19,13 +18,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static io.lambdatrades.launcher.SystemProbe.awaitStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The speed layer as {@code up} runs it: a child JVM, killed with -9 mid-stream, restarted, exact again. */
 class SpeedLayerUpIT
 {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int FRAMES = 400;
     private static final int TRADES_PER_FRAME = 50;
     private static final long TOTAL_TRADES = (long) FRAMES * TRADES_PER_FRAME;
@@ -43,7 +42,7 @@ class SpeedLayerUpIT
         // At the recording's own pace the replay lasts 40 s, and small micro-batches work off a backlog in
         // many transactions: however slow the speed layer is to start, the kill falls mid-stream.
         try (LambdaProcess up = LambdaProcess.start(Map.of("LAMBDA_SPEED_MODE", mode, "LAMBDA_SPEED_MAX_BATCH_TRADES", "500", "LAMBDA_SPEED_GROUP_TRADES", "50"), "up", "--data-dir", dataDir.toString(), "--source", "replay", "--replay", recording.toString(), "--speed", "1")) {
-            JsonNode running = awaitStatus(json -> json.at("/layers/speed/pid").asLong() > 0);
+            JsonNode running = awaitStatus(dataDir, json -> json.at("/layers/speed/pid").asLong() > 0, Duration.ofMinutes(3));
             long firstPid = running.at("/layers/speed/pid").asLong();
             assertThat(firstPid).isNotEqualTo(up.pid());
             PostgresConnection postgres = new PostgresConnection(running.at("/postgres/jdbcUrl").asText(), "postgres", "");
@@ -52,13 +51,13 @@ class SpeedLayerUpIT
             ProcessHandle.of(firstPid).orElseThrow().destroyForcibly();
             assertThat(count(postgres)).as("trades written before the kill").isLessThan(TOTAL_TRADES);
 
-            JsonNode restarted = awaitStatus(json -> json.at("/layers/speed/pid").asLong() > 0 && json.at("/layers/speed/pid").asLong() != firstPid);
+            JsonNode restarted = awaitStatus(dataDir, json -> json.at("/layers/speed/pid").asLong() > 0 && json.at("/layers/speed/pid").asLong() != firstPid, Duration.ofMinutes(3));
             assertThat(restarted.at("/layers/speed/state").asText()).isEqualTo("running");
             await().atMost(Duration.ofMinutes(3)).until(() -> count(postgres) == TOTAL_TRADES);
             ExpectedSpeedViews.assertMatch(KafkaTopics.readTrades(running.at("/kafka/bootstrapServers").asText(), "trades"), postgres);
             // The restarted layer's metrics, as status shows them: nothing left to read.
-            JsonNode caughtUp = awaitStatus(json -> json.at("/speed/mode").asText().equals(mode) && json.at("/speed/lag").asLong(-1) == 0
-                    && (mode.equals("realtime") || json.at("/speed/batchId").asLong(-1) >= 0));
+            JsonNode caughtUp = awaitStatus(dataDir, json -> json.at("/speed/mode").asText().equals(mode) && json.at("/speed/lag").asLong(-1) == 0
+                    && (mode.equals("realtime") || json.at("/speed/batchId").asLong(-1) >= 0), Duration.ofMinutes(3));
             assertThat(caughtUp.at("/speed/delayMs").asLong()).isNotNegative();
             up.interrupt();
             assertThat(up.waitFor(Duration.ofMinutes(2))).isZero();
@@ -80,16 +79,6 @@ class SpeedLayerUpIT
             lines.add(text.append("],\"type\":\"trade\"}").toString());
         }
         return lines;
-    }
-
-    private JsonNode awaitStatus(java.util.function.Predicate<JsonNode> condition)
-    {
-        JsonNode[] last = new JsonNode[1];
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            last[0] = JSON.readTree(LambdaProcess.run(Map.of(), "status", "--data-dir", dataDir.toString(), "--json").stdout());
-            return condition.test(last[0]);
-        });
-        return last[0];
     }
 
     private static long count(PostgresConnection postgres)
