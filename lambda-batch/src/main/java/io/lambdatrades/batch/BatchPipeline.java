@@ -121,7 +121,7 @@ public final class BatchPipeline
             Map<String, Long> published = Map.of();
             if (tasks.contains(BatchTask.PUBLISH)) {
                 SortedSet<String> publishing = dates;
-                published = task(runId, BatchTask.PUBLISH, () -> new ViewPublisher(postgres, () -> new ViewStore(spark.get(), config.viewsDir()))
+                published = task(runId, BatchTask.PUBLISH, () -> new ViewPublisher(postgres, topic, () -> new ViewStore(spark.get(), config.viewsDir()))
                         .publish(publishing, cutoff, config.period()));
                 runLog.published(runId, published.values().stream().mapToLong(Long::longValue).sum());
                 progress.step(BatchProgress.Step.PUBLISHED, "published " + published + "; cutoff " + cutoff);

@@ -28,8 +28,10 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Loads the recomputed dates of the views into PostgreSQL with COPY and, in the same transaction,
- * replaces those dates in the {@code batch_*} tables, advances the cutoff and deletes the speed
- * layer's rows older than it: a reader sees the state before the publish or after it, never between.
+ * replaces those dates in the {@code batch_*} tables, advances the cutoff, records the absorb offsets
+ * the views reach ({@code published_offsets}) and leaves in {@code speed_minute}, before the cutoff,
+ * only the late trades: those the speed layer wrote that the views do not hold (absorbed after this
+ * run's absorb). A reader sees the state before the publish or after it, never between.
  */
 public final class ViewPublisher
 {
@@ -42,20 +44,54 @@ public final class ViewPublisher
             ViewStore.View.DAILY, new Table("batch_daily", "bucket", concat(AGGREGATE_COLUMNS, "date")),
             ViewStore.View.EXCHANGE_DAILY, new Table("batch_exchange_daily", "date", EXCHANGE_COLUMNS));
     // The newest trade of each symbol before the cutoff stays: the speed layer's next change is against
-    // it. One pass over the older rows against the few kept, not a probe per deleted row.
+    // it; so do the late trades, which a later publish holds. One pass over the older rows against the
+    // few kept, not a probe per deleted row.
     private static final String DELETE_SPEED_TRADES = """
-            DELETE FROM lambda.speed_trades
-            WHERE ts < ? AND (kafka_partition, kafka_offset) NOT IN (
+            DELETE FROM lambda.speed_trades t USING lambda.published_offsets p
+            WHERE t.ts < ? AND p.kafka_partition = t.kafka_partition AND t.kafka_offset < p.next_offset
+              AND (t.kafka_partition, t.kafka_offset) NOT IN (
                 SELECT DISTINCT ON (symbol) kafka_partition, kafka_offset FROM lambda.speed_trades
                 WHERE ts < ? ORDER BY symbol, ts DESC, kafka_partition DESC, kafka_offset DESC)""";
+    // The speed writers wait from here to the commit (they take ROW EXCLUSIVE first): none is half way
+    // between the cutoff it read and the minutes it merges while the late minutes are rebuilt.
+    private static final String LOCK_SPEED_MINUTE = "LOCK TABLE lambda.speed_minute IN SHARE ROW EXCLUSIVE MODE";
+    private static final String PUBLISH_OFFSETS = """
+            INSERT INTO lambda.published_offsets AS p (kafka_partition, next_offset)
+            SELECT kafka_partition, next_offset FROM lambda.absorb_offsets WHERE topic = ?
+            ON CONFLICT (kafka_partition) DO UPDATE SET next_offset = EXCLUDED.next_offset""";
+    // The late minutes, from the speed layer's trades the views do not hold; open and close in (ts,
+    // partition, offset) order. Read from each partition's published offset on (a range of the key),
+    // not by a scan of the day's trades while the speed writers wait.
+    private static final String LATE_MINUTES = """
+            INSERT INTO lambda.speed_minute (symbol, bucket, open, high, low, close, volume, trades, notional,
+                first_ts, first_partition, first_offset, last_ts, last_partition, last_offset)
+            SELECT t.symbol, date_trunc('minute', t.ts, 'UTC'),
+                   (array_agg(price ORDER BY ts, t.kafka_partition, t.kafka_offset))[1], max(price), min(price),
+                   (array_agg(price ORDER BY ts DESC, t.kafka_partition DESC, t.kafka_offset DESC))[1],
+                   sum(volume), count(*), sum(price * volume),
+                   min(ts), (array_agg(t.kafka_partition ORDER BY ts, t.kafka_partition, t.kafka_offset))[1],
+                   (array_agg(t.kafka_offset ORDER BY ts, t.kafka_partition, t.kafka_offset))[1],
+                   max(ts), (array_agg(t.kafka_partition ORDER BY ts DESC, t.kafka_partition DESC, t.kafka_offset DESC))[1],
+                   (array_agg(t.kafka_offset ORDER BY ts DESC, t.kafka_partition DESC, t.kafka_offset DESC))[1]
+            FROM (SELECT kafka_partition, coalesce(p.next_offset, 0) AS next_offset
+                  FROM (SELECT kafka_partition FROM lambda.speed_offsets UNION SELECT kafka_partition FROM lambda.published_offsets) k
+                  LEFT JOIN lambda.published_offsets p USING (kafka_partition)) r
+            JOIN lambda.speed_trades t ON t.kafka_partition = r.kafka_partition AND t.kafka_offset >= r.next_offset
+            WHERE t.ts < ?
+            GROUP BY 1, 2""";
 
     private final PostgresConnection postgres;
+    private final String topic;
     private final Supplier<ViewStore> views;
 
-    /** @param views read only when there are dates to publish, so that a publish of nothing needs no Spark */
-    public ViewPublisher(PostgresConnection postgres, Supplier<ViewStore> views)
+    /**
+     * @param topic the trade topic, whose absorb offsets the views reach
+     * @param views read only when there are dates to publish, so that a publish of nothing needs no Spark
+     */
+    public ViewPublisher(PostgresConnection postgres, String topic, Supplier<ViewStore> views)
     {
         this.postgres = requireNonNull(postgres, "postgres is null");
+        this.topic = requireNonNull(topic, "topic is null");
         this.views = requireNonNull(views, "views is null");
     }
 
@@ -76,6 +112,7 @@ public final class ViewPublisher
                 }
             }
             advanceCutoff(connection, cutoff, period, tradeDates);
+            keepLateMinutesOnly(connection, cutoff);
             try (PreparedStatement notify = connection.prepareStatement("SELECT pg_notify('" + SpeedCommitNotification.PUBLISH_CHANNEL + "', ?)")) {
                 notify.setString(1, cutoff.toString());
                 notify.execute();
@@ -126,15 +163,13 @@ public final class ViewPublisher
     private static void advanceCutoff(Connection connection, Instant cutoff, Duration period, Set<String> publishedDates)
             throws SQLException
     {
-        Timestamp at = Timestamp.from(cutoff);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(LOCK_SPEED_MINUTE);
+        }
         try (PreparedStatement statement = connection.prepareStatement(
                 "UPDATE lambda.cutoff SET cutoff_ts = GREATEST(cutoff_ts, ?), period = ?, updated_at = now()")) {
-            statement.setTimestamp(1, at);
+            statement.setTimestamp(1, Timestamp.from(cutoff));
             statement.setString(2, period.toString());
-            statement.executeUpdate();
-        }
-        try (PreparedStatement statement = connection.prepareStatement("DELETE FROM lambda.speed_minute WHERE bucket < ?")) {
-            statement.setTimestamp(1, at);
             statement.executeUpdate();
         }
         try (PreparedStatement statement = connection.prepareStatement("DELETE FROM lambda.batch_dirty_dates WHERE trade_date = ?")) {
@@ -143,6 +178,24 @@ public final class ViewPublisher
                 statement.addBatch();
             }
             statement.executeBatch();
+        }
+    }
+
+    private void keepLateMinutesOnly(Connection connection, Instant cutoff)
+            throws SQLException
+    {
+        try (PreparedStatement statement = connection.prepareStatement(PUBLISH_OFFSETS)) {
+            statement.setString(1, topic);
+            statement.executeUpdate();
+        }
+        Timestamp at = Timestamp.from(cutoff);
+        try (PreparedStatement statement = connection.prepareStatement("DELETE FROM lambda.speed_minute WHERE bucket < ?")) {
+            statement.setTimestamp(1, at);
+            statement.executeUpdate();
+        }
+        try (PreparedStatement statement = connection.prepareStatement(LATE_MINUTES)) {
+            statement.setTimestamp(1, at);
+            statement.executeUpdate();
         }
     }
 

@@ -27,12 +27,14 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.stream.Collectors;
 
 import static io.lambdatrades.batch.BatchFixture.DAY;
 import static io.lambdatrades.batch.BatchFixture.HOUR;
@@ -127,6 +129,83 @@ class BatchLayerIT
         assertThat(rerun.absorbedTrades()).isEqualTo(1);
         assertThat(rerun.viewDates()).containsExactly("2026-11-20");
         fixture.assertViews(KafkaTopics.readTrades(kafka.bootstrapServers(), fixture.topic()), CUTOFF);
+    }
+
+    @Test
+    void aLateTradeTheSpeedLayerWritesBetweenTheAbsorbAndThePublishStaysCountedUntilTheNextRun(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, Hive hive,
+            @TempDir Path dir)
+            throws Exception
+    {
+        BatchFixture fixture = BatchFixture.create(kafka, postgres, hive, dir, "batch_late_in_run");
+        fixture.produce(BatchFixture.trades(new Random(18), 1_500, FIRST_DAY, 3 * DAY));
+        // Two trades of one minute of a closed day, in Kafka and in the speed layer's tables once this run's absorb is over.
+        List<Trade> late = List.of(
+                new Trade("AAPL", 130.5, 2, FIRST_DAY + 5 * HOUR + 10, List.of("late"), "simulate", CUTOFF.toEpochMilli() - 5),
+                new Trade("AAPL", 123.25, 7, FIRST_DAY + 5 * HOUR + 1, List.of("late"), "simulate", CUTOFF.toEpochMilli() - 4));
+        List<SentTrade> lateSent = new ArrayList<>();
+        BatchProgress speedLayerWritesAfterTheAbsorb = (step, detail) -> {
+            if (step == BatchProgress.Step.ABSORB_DONE) {
+                try {
+                    fixture.produce(late);
+                    lateSent.addAll(KafkaTopics.readTrades(kafka.bootstrapServers(), fixture.topic()).stream().filter(sent -> late.contains(sent.trade())).toList());
+                    writeAsTheSpeedLayer(fixture, lateSent);
+                }
+                catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+
+        BatchPipeline.BatchResult run = fixture.pipeline(speedLayerWritesAfterTheAbsorb).run(BatchRequest.closing(CUTOFF, "test"));
+
+        assertThat(run.absorbedTrades()).isEqualTo(1_500);
+        List<SentTrade> sent = KafkaTopics.readTrades(kafka.bootstrapServers(), fixture.topic());
+        fixture.assertViews(sent.stream().filter(trade -> !lateSent.contains(trade)).toList(), CUTOFF);
+        // Not in the views, so still the speed layer's, counted as late: its minute rebuilt from its trades.
+        try (Connection connection = fixture.database().open()) {
+            ExpectedAggregates.assertSame(ExpectedAggregates.of(lateSent, MINUTE, CUTOFF.toEpochMilli()), ExpectedAggregates.read(connection,
+                    "SELECT symbol, (extract(epoch FROM bucket) * 1000)::bigint, open, high, low, close, volume, trades, notional FROM lambda.speed_minute"));
+        }
+        assertThat(fixture.query("SELECT count(*) FROM lambda.speed_trades")).containsExactly("2");
+
+        BatchPipeline.BatchResult next = fixture.pipeline().run(BatchRequest.closing(CUTOFF, "test"));
+
+        assertThat(next.absorbedTrades()).isEqualTo(2);
+        fixture.assertViews(sent, CUTOFF);
+        assertThat(fixture.query("SELECT count(*) FROM lambda.speed_minute")).containsExactly("0");
+        assertThat(fixture.query("SELECT count(*) FROM lambda.speed_trades")).as("the newest trade of AAPL before the cutoff stays").containsExactly("1");
+    }
+
+    /** What the speed layer commits for these trades: each trade, and their minutes. */
+    private static void writeAsTheSpeedLayer(BatchFixture fixture, List<SentTrade> trades)
+            throws SQLException
+    {
+        for (SentTrade trade : trades) {
+            fixture.execute("""
+                    INSERT INTO lambda.speed_trades (kafka_partition, kafka_offset, symbol, exchange, instrument, price, volume, ts, conditions, source, ingest_ts)
+                    VALUES (%d, %d, '%s', '', '%s', %s, %s, to_timestamp(%d / 1000.0), '{}', 'simulate', now())"""
+                    .formatted(trade.partition(), trade.offset(), trade.trade().symbol(), trade.trade().symbol(), trade.trade().price(), trade.trade().volume(),
+                            trade.trade().ts()));
+            fixture.execute("""
+                    INSERT INTO lambda.speed_offsets AS o VALUES ('speed', %1$d, %2$d + 1)
+                    ON CONFLICT (query_name, kafka_partition) DO UPDATE SET next_offset = GREATEST(o.next_offset, EXCLUDED.next_offset)"""
+                    .formatted(trade.partition(), trade.offset()));
+        }
+        Map<String, List<SentTrade>> minutes = trades.stream().sorted(SentTrade.ORDER)
+                .collect(Collectors.groupingBy(trade -> trade.trade().symbol() + "@" + Math.floorDiv(trade.trade().ts(), MINUTE) * MINUTE));
+        for (List<SentTrade> minute : minutes.values()) {
+            SentTrade first = minute.get(0);
+            SentTrade last = minute.get(minute.size() - 1);
+            fixture.execute("""
+                    INSERT INTO lambda.speed_minute VALUES ('%s', to_timestamp(%d / 1000.0), %s, %s, %s, %s, %s, %d, %s,
+                        to_timestamp(%d / 1000.0), %d, %d, to_timestamp(%d / 1000.0), %d, %d)"""
+                    .formatted(first.trade().symbol(), Math.floorDiv(first.trade().ts(), MINUTE) * MINUTE, first.trade().price(),
+                            minute.stream().mapToDouble(trade -> trade.trade().price()).max().orElseThrow(),
+                            minute.stream().mapToDouble(trade -> trade.trade().price()).min().orElseThrow(), last.trade().price(),
+                            minute.stream().mapToDouble(trade -> trade.trade().volume()).sum(), minute.size(),
+                            minute.stream().mapToDouble(trade -> trade.trade().price() * trade.trade().volume()).sum(),
+                            first.trade().ts(), first.partition(), first.offset(), last.trade().ts(), last.partition(), last.offset()));
+        }
     }
 
     @Test

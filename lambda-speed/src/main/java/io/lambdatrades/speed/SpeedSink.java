@@ -158,20 +158,21 @@ public final class SpeedSink
                 connection.rollback();
                 return false;
             }
-            CatchUpRange catchUp = CatchUpRange.read(connection);
-            List<KafkaTrade> trades = catchUp.outside(unwritten);
+            BatchCoverage coverage = BatchCoverage.read(connection);
+            List<KafkaTrade> trades = coverage.outsideCatchUp(unwritten);
             List<KafkaTrade> stored = new ArrayList<>(trades);
-            stored.addAll(catchUp.lastInsideBySymbol(unwritten));
+            stored.addAll(coverage.lastLeftToCatchUpBySymbol(unwritten));
             if (microBatch) {
                 recordBatch(connection, batchId, trades.size());
             }
             Map<String, SymbolContext> contexts = contexts(connection, stored);
             Map<KafkaTrade, PriceChanges.Change> changes = PriceChanges.of(stored, symbol -> contexts.get(symbol).previousPrice());
             // A trade left to the catch-up has no known change: the trades before it were not stored.
-            changes.keySet().removeIf(catchUp::contains);
+            changes.keySet().removeIf(coverage::leftToCatchUp);
             insertTrades(connection, batchId, stored, changes);
             recomputeChanges(connection, stored, contexts);
-            mergeMinutes(connection, MinuteAggregate.of(trades));
+            // A trade the published views hold (the speed layer behind the batch layer) is not late.
+            mergeMinutes(connection, MinuteAggregate.of(coverage.unpublished(trades)));
             advanceOffsets(connection, unwritten);
             if (!trades.isEmpty()) {
                 notifyCommit(connection, trades);

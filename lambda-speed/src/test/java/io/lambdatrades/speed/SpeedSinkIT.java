@@ -11,13 +11,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** What the sink's binary COPY stores, read back as any PostgreSQL client reads it. */
 @ExtendWith(SharedPostgres.class)
@@ -139,6 +145,63 @@ class SpeedSinkIT
         assertThat(sink.write(2, List.of(trade("AAPL", 99, cutoff + day + 7, 0, 4)))).isTrue();
         assertThat(TestSql.column(database, "SELECT count(*) FROM lambda.speed_minute WHERE bucket < to_timestamp(%d)".formatted(today / 1000)))
                 .containsExactly("2");
+    }
+
+    @Test
+    void aTradeThePublishedViewsHoldIsStoredButNotCountedLate(EmbeddedPostgresServer postgres)
+            throws Exception
+    {
+        PostgresConnection database = TestDatabases.fresh(postgres, "speed_sink_published");
+        SpeedSink sink = new SpeedSink(database, "sink-test");
+        long cutoff = 20_000 * 86_400_000L;
+        TestSql.execute(database, "UPDATE lambda.cutoff SET cutoff_ts = to_timestamp(" + cutoff / 1000 + ")");
+        TestSql.execute(database, "INSERT INTO lambda.published_offsets VALUES (0, 10)");
+
+        // The speed layer behind the batch layer: offset 5 is in the views; 12 came after the publish's absorb.
+        assertThat(sink.write(0, List.of(
+                trade("AAPL", 100, cutoff - 120_000, 0, 5),
+                trade("AAPL", 101, cutoff - 60_000, 0, 12),
+                trade("MSFT", 50, cutoff - 60_000, 1, 0),
+                trade("AAPL", 102, cutoff + 1, 0, 13)))).isTrue();
+
+        assertThat(TestSql.column(database, "SELECT count(*) FROM lambda.speed_trades")).containsExactly("4");
+        assertThat(TestSql.column(database, "SELECT symbol || ' ' || (bucket < to_timestamp(%d)) || ' ' || trades FROM lambda.speed_minute ORDER BY bucket, symbol"
+                .formatted(cutoff / 1000)))
+                .as("the late trades only, and the trade after the cutoff")
+                .containsExactly("AAPL true 1", "MSFT true 1", "AAPL false 1");
+    }
+
+    @Test
+    void aWriteDuringAPublishWaitsForItAndSeesItsCutoff(EmbeddedPostgresServer postgres)
+            throws Exception
+    {
+        PostgresConnection database = TestDatabases.fresh(postgres, "speed_sink_publish_race");
+        SpeedSink sink = new SpeedSink(database, "sink-test");
+        long cutoff = 20_000 * 86_400_000L;
+        try (Connection publish = database.open(); Statement statement = publish.createStatement()) {
+            // What a publish does, up to its commit.
+            publish.setAutoCommit(false);
+            statement.execute("LOCK TABLE lambda.speed_minute IN SHARE ROW EXCLUSIVE MODE");
+            statement.execute("UPDATE lambda.cutoff SET cutoff_ts = to_timestamp(" + cutoff / 1000 + ")");
+            statement.execute("INSERT INTO lambda.published_offsets VALUES (0, 10)");
+            CompletableFuture<Boolean> write = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return sink.write(0, List.of(trade("AAPL", 100, cutoff - 60_000, 0, 5)));
+                }
+                catch (SQLException e) {
+                    throw new CompletionException(e);
+                }
+            });
+            await().atMost(Duration.ofSeconds(30)).until(() -> TestSql.column(database,
+                    "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'lambda.speed_minute'::regclass").equals(List.of("1")));
+            assertThat(write).isNotDone();
+            publish.commit();
+            assertThat(write.get(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(TestSql.column(database, "SELECT count(*) FROM lambda.speed_trades")).containsExactly("1");
+        assertThat(TestSql.column(database, "SELECT count(*) FROM lambda.speed_minute"))
+                .as("read after the publish's commit: the trade is in the views it published, not late")
+                .containsExactly("0");
     }
 
     private static KafkaTrade trade(String symbol, double price, long ts, int partition, long offset)
