@@ -1,6 +1,7 @@
 package io.lambdatrades.launcher;
 
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 import java.time.Instant;
 import java.util.Optional;
@@ -9,6 +10,9 @@ import java.util.Optional;
  * A layer that {@code up} started in a JVM of its own stops when {@code up} is gone (killed with -9,
  * say): it sends itself SIGTERM, which takes the command's orderly stop. Without this, a serving layer
  * kept its PostgreSQL connections open, and the next {@code up} could not stop the old server.
+ * It ignores SIGINT: a Ctrl-C at the terminal reaches every process of the group, and the layers that
+ * ended at once made the supervisor report each as exited and due for a restart while {@code up}
+ * was stopping them in order.
  */
 final class ParentWatch
 {
@@ -29,6 +33,9 @@ final class ParentWatch
                 return Optional.empty();
             }
         });
+        if (parentPid.isPresent()) {
+            Signal.handle(new Signal("INT"), SignalHandler.SIG_IGN);
+        }
         Optional<Instant> started = parent.flatMap(handle -> handle.info().startInstant());
         if (parentPid.isPresent() && parent.isEmpty()) {
             // Gone before this JVM got here.

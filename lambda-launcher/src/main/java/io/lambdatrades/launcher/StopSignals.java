@@ -4,7 +4,9 @@ import sun.misc.Signal;
 
 /**
  * Ctrl-C and SIGTERM become an orderly stop that the command finishes itself (exit code 0), instead
- * of the JVM's default of running shutdown hooks and exiting with 130 or 143.
+ * of the JVM's default of running shutdown hooks and exiting with 130 or 143. A layer that {@code up}
+ * started stops on SIGTERM only: it ignores the Ctrl-C that reaches its terminal's whole process
+ * group ({@link ParentWatch}), since {@code up} stops its layers itself, in order.
  */
 final class StopSignals
 {
@@ -12,7 +14,9 @@ final class StopSignals
 
     static void onStop(Runnable stop)
     {
-        Signal.handle(new Signal("INT"), signal -> stop.run());
+        if (System.getenv(ParentWatch.ENV) == null) {
+            Signal.handle(new Signal("INT"), signal -> stop.run());
+        }
         Signal.handle(new Signal("TERM"), signal -> stop.run());
     }
 }

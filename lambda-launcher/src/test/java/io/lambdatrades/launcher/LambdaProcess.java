@@ -31,8 +31,19 @@ final class LambdaProcess
 
     static LambdaProcess start(Map<String, String> environment, String... args)
     {
+        return start(List.of(), environment, args);
+    }
+
+    /** As from a terminal: in a process group of its own (setsid), which {@link #interruptProcessGroup} reaches as a whole. */
+    static LambdaProcess startInProcessGroup(Map<String, String> environment, String... args)
+    {
+        return start(List.of("setsid"), environment, args);
+    }
+
+    private static LambdaProcess start(List<String> prefix, Map<String, String> environment, String... args)
+    {
         Path home = Path.of(System.getProperty("lambda.home", "..")).toAbsolutePath().normalize();
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(prefix);
         command.add(home.resolve("bin/lambda").toString());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
@@ -95,11 +106,24 @@ final class LambdaProcess
         return String.join("\n", stderr);
     }
 
-    /** Ctrl-C. */
+    /** Ctrl-C, to this process alone. */
     void interrupt()
     {
+        signal("-INT", Long.toString(process.pid()));
+    }
+
+    /** Ctrl-C at a terminal: SIGINT to every process of the group (started by {@link #startInProcessGroup}). */
+    void interruptProcessGroup()
+    {
+        signal("-INT", "--", "-" + process.pid());
+    }
+
+    private void signal(String... arguments)
+    {
+        List<String> command = new ArrayList<>(List.of("kill"));
+        command.addAll(List.of(arguments));
         try {
-            new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+            new ProcessBuilder(command).start().waitFor();
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -63,13 +63,16 @@ class LambdaUpIT
         assertThat(stopped.exitCode()).isEqualTo(1);
         assertThat(JSON.readTree(stopped.stdout()).at("/layers/ingest/state").asText()).isEqualTo("down");
 
-        try (LambdaProcess up = LambdaProcess.start(Map.of(), "up", "--data-dir", dataDir.toString(), "--history-days", "1", "--rate", "500")) {
+        try (LambdaProcess up = LambdaProcess.startInProcessGroup(Map.of(), "up", "--data-dir", dataDir.toString(), "--history-days", "1", "--rate", "500")) {
             JsonNode status = awaitHealthyAndLive();
             // The second run continues after the log: it adds the minutes since the first stopped, not another day.
             assertThat(status.at("/ingest/trades").asLong()).isLessThan(100_000);
             assertThat(status.at("/topics/trades/records").asLong()).isGreaterThanOrEqualTo(recordsAfterFirstRun + status.at("/ingest/trades").asLong());
-            up.interrupt();
+            // Ctrl-C at a terminal reaches the layers too: they leave their stop to up, and none is reported as exited or restarted.
+            up.interruptProcessGroup();
             assertThat(up.waitFor(Duration.ofMinutes(2))).isZero();
+            assertThat(up.stdout()).contains("lambda up: stopped; everything ingested is in Kafka");
+            assertThat(up.stderr()).isEmpty();
         }
     }
 
