@@ -29,6 +29,12 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(SharedPostgres.class)
 class SpeedSinkIT
 {
+    // A publish's cutoff and the offsets its views reach: partition 0 below offset 10.
+    private static final long PUBLISHED_CUTOFF = 20_000 * 86_400_000L;
+    private static final List<String> PUBLISH = List.of(
+            "UPDATE lambda.cutoff SET cutoff_ts = to_timestamp(" + PUBLISHED_CUTOFF / 1000 + ")",
+            "INSERT INTO lambda.published_offsets VALUES (0, 10)");
+
     @Test
     void everyFieldArrivesAsSentWithTheChangeAgainstThePreviousTrade(EmbeddedPostgresServer postgres)
             throws Exception
@@ -153,9 +159,10 @@ class SpeedSinkIT
     {
         PostgresConnection database = TestDatabases.fresh(postgres, "speed_sink_published");
         SpeedSink sink = new SpeedSink(database, "sink-test");
-        long cutoff = 20_000 * 86_400_000L;
-        TestSql.execute(database, "UPDATE lambda.cutoff SET cutoff_ts = to_timestamp(" + cutoff / 1000 + ")");
-        TestSql.execute(database, "INSERT INTO lambda.published_offsets VALUES (0, 10)");
+        long cutoff = PUBLISHED_CUTOFF;
+        for (String sql : PUBLISH) {
+            TestSql.execute(database, sql);
+        }
 
         // The speed layer behind the batch layer: offset 5 is in the views; 12 came after the publish's absorb.
         assertThat(sink.write(0, List.of(
@@ -177,13 +184,14 @@ class SpeedSinkIT
     {
         PostgresConnection database = TestDatabases.fresh(postgres, "speed_sink_publish_race");
         SpeedSink sink = new SpeedSink(database, "sink-test");
-        long cutoff = 20_000 * 86_400_000L;
+        long cutoff = PUBLISHED_CUTOFF;
         try (Connection publish = database.open(); Statement statement = publish.createStatement()) {
             // What a publish does, up to its commit.
             publish.setAutoCommit(false);
             statement.execute("LOCK TABLE lambda.speed_minute IN SHARE ROW EXCLUSIVE MODE");
-            statement.execute("UPDATE lambda.cutoff SET cutoff_ts = to_timestamp(" + cutoff / 1000 + ")");
-            statement.execute("INSERT INTO lambda.published_offsets VALUES (0, 10)");
+            for (String sql : PUBLISH) {
+                statement.execute(sql);
+            }
             CompletableFuture<Boolean> write = CompletableFuture.supplyAsync(() -> {
                 try {
                     return sink.write(0, List.of(trade("AAPL", 100, cutoff - 60_000, 0, 5)));
