@@ -39,20 +39,22 @@ public final class AbsorbLedger
     }
 
     /**
-     * Records in one transaction the staged files, the offsets they cover and the dates whose views
-     * are now stale. From here on the absorb counts as done, whatever happens to the process.
+     * Records in one transaction the staged files, the offsets they cover, the offsets of that range
+     * Kafka no longer had and those that did not decode, and the dates whose views are now stale. From
+     * here on the absorb counts as done, whatever happens to the process.
      */
-    public long commit(String topic, String stagingDir, long trades, List<StagedFile> files, Map<Integer, Long> endOffsets, Set<String> tradeDates)
+    public long commit(Absorb absorb)
             throws SQLException
     {
+        String topic = absorb.topic();
         try (Connection connection = postgres.open()) {
             connection.setAutoCommit(false);
             long absorbId;
             try (PreparedStatement statement = connection.prepareStatement(
                     "INSERT INTO lambda.absorb_runs (topic, staging_dir, trades) VALUES (?, ?, ?) RETURNING absorb_id")) {
                 statement.setString(1, topic);
-                statement.setString(2, stagingDir);
-                statement.setLong(3, trades);
+                statement.setString(2, absorb.stagingDir());
+                statement.setLong(3, absorb.trades());
                 try (ResultSet rows = statement.executeQuery()) {
                     rows.next();
                     absorbId = rows.getLong(1);
@@ -60,7 +62,7 @@ public final class AbsorbLedger
             }
             try (PreparedStatement statement = connection.prepareStatement(
                     "INSERT INTO lambda.absorb_files (absorb_id, staged_path, final_path, trade_date) VALUES (?, ?, ?, ?)")) {
-                for (StagedFile file : files) {
+                for (StagedFile file : absorb.files()) {
                     statement.setLong(1, absorbId);
                     statement.setString(2, file.stagedPath());
                     statement.setString(3, file.finalPath());
@@ -72,7 +74,7 @@ public final class AbsorbLedger
             try (PreparedStatement statement = connection.prepareStatement("""
                     INSERT INTO lambda.absorb_offsets (topic, kafka_partition, next_offset, absorb_id) VALUES (?, ?, ?, ?)
                     ON CONFLICT (topic, kafka_partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, absorb_id = EXCLUDED.absorb_id""")) {
-                for (Map.Entry<Integer, Long> offset : endOffsets.entrySet()) {
+                for (Map.Entry<Integer, Long> offset : absorb.endOffsets().entrySet()) {
                     statement.setString(1, topic);
                     statement.setInt(2, offset.getKey());
                     statement.setLong(3, offset.getValue());
@@ -83,9 +85,36 @@ public final class AbsorbLedger
             }
             try (PreparedStatement statement = connection.prepareStatement(
                     "INSERT INTO lambda.batch_dirty_dates (trade_date) VALUES (?) ON CONFLICT DO NOTHING")) {
-                for (String date : tradeDates) {
+                for (String date : absorb.tradeDates()) {
                     statement.setObject(1, LocalDate.parse(date));
                     statement.addBatch();
+                }
+                statement.executeBatch();
+            }
+            // The batch run records these too, later; here they are safe from a crash in between.
+            try (PreparedStatement statement = connection.prepareStatement("""
+                    INSERT INTO lambda.retention_losses (topic, kafka_partition, first_offset, last_offset) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (topic, kafka_partition, first_offset) DO NOTHING""")) {
+                for (AbsorbBacklog.ExpiredOffsets gone : absorb.vanished()) {
+                    statement.setString(1, topic);
+                    statement.setInt(2, gone.partition());
+                    statement.setLong(3, gone.first());
+                    statement.setLong(4, gone.last());
+                    statement.addBatch();
+                }
+                statement.executeBatch();
+            }
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "INSERT INTO lambda.absorb_undecodable (absorb_id, topic, kafka_partition, first_offset, end_offset) VALUES (?, ?, ?, ?, ?)")) {
+                for (Map.Entry<Integer, List<OffsetCoverage.Range>> partition : absorb.undecodable().entrySet()) {
+                    for (OffsetCoverage.Range range : partition.getValue()) {
+                        statement.setLong(1, absorbId);
+                        statement.setString(2, topic);
+                        statement.setInt(3, partition.getKey());
+                        statement.setLong(4, range.first());
+                        statement.setLong(5, range.end());
+                        statement.addBatch();
+                    }
                 }
                 statement.executeBatch();
             }
@@ -154,6 +183,28 @@ public final class AbsorbLedger
                 dates.add(rows.getObject(1, LocalDate.class));
             }
             return dates;
+        }
+    }
+
+    /**
+     * What one absorb staged.
+     *
+     * @param endOffsets the next offset per partition once this absorb is in
+     * @param vanished offsets of the absorbed range that Kafka deleted while they were read
+     * @param undecodable offsets of the absorbed range that did not decode, per partition
+     */
+    public record Absorb(String topic, String stagingDir, long trades, List<StagedFile> files, Map<Integer, Long> endOffsets, Set<String> tradeDates,
+            List<AbsorbBacklog.ExpiredOffsets> vanished, Map<Integer, List<OffsetCoverage.Range>> undecodable)
+    {
+        public Absorb
+        {
+            requireNonNull(topic, "topic is null");
+            requireNonNull(stagingDir, "stagingDir is null");
+            files = List.copyOf(files);
+            endOffsets = Map.copyOf(endOffsets);
+            tradeDates = Set.copyOf(tradeDates);
+            vanished = List.copyOf(vanished);
+            undecodable = Map.copyOf(undecodable);
         }
     }
 

@@ -9,7 +9,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 
@@ -61,7 +61,17 @@ public final class Absorber
             progress.step(BatchProgress.Step.ABSORB_RECOVERED, recovered + " absorb(s) committed by an earlier run moved into the table");
         }
 
-        AbsorbBacklog backlog = AbsorbBacklog.read(ledger, bootstrapServers, topic);
+        return absorb(AbsorbBacklog.read(ledger, bootstrapServers, topic));
+    }
+
+    /**
+     * Reads the backlog's offsets into the master dataset. What Kafka deleted after the backlog was
+     * read (retention runs every few minutes) is missing from what Spark read: it is recorded as a
+     * loss with its exact offsets, never counted as absorbed.
+     */
+    AbsorbResult absorb(AbsorbBacklog backlog)
+            throws SQLException, IOException
+    {
         TopicOffsets offsets = backlog.offsets();
         if (!BatchViews.canOrder(offsets.end())) {
             throw new IllegalStateException("topic " + topic + " has a partition >= 1024 or an offset >= 2^37, beyond what the batch views can order");
@@ -69,40 +79,62 @@ public final class Absorber
         backlog.expired().forEach(gone -> log.warn("Partition {} of {}: offsets {} to {} expired from Kafka before they were absorbed",
                 gone.partition(), topic, gone.first(), gone.last()));
         Map<Integer, Long> start = backlog.start();
-        long records = backlog.records();
-        if (records <= 0) {
+        if (backlog.records() <= 0) {
             progress.step(BatchProgress.Step.ABSORB_DONE, "no new records in " + topic);
             return AbsorbResult.nothing(backlog.expired());
         }
 
         String stagingDir = stagingRoot() + "/" + UUID.randomUUID();
-        LongAccumulator undecodable = spark.sparkContext().longAccumulator("undecodable");
+        OffsetCoverage read = register(new OffsetCoverage(), "absorb-read");
+        OffsetCoverage undecodable = register(new OffsetCoverage(), "absorb-undecodable");
         Dataset<Row> trades = spark.read()
                 .format("kafka")
                 .option("kafka.bootstrap.servers", bootstrapServers)
                 .option("subscribe", topic)
                 .option("startingOffsets", TopicOffsets.sparkJson(topic, start))
                 .option("endingOffsets", TopicOffsets.sparkJson(topic, offsets.end()))
+                // Deleted records are skipped, not fatal: the coverage below finds them and records the loss.
                 .option("failOnDataLoss", "false")
                 .load()
                 .select("value", "partition", "offset")
-                .mapPartitions(new TradeRowDecoder(undecodable), Encoders.row(MasterDataset.ROW_SCHEMA));
+                .mapPartitions(new TradeRowDecoder(read, undecodable), Encoders.row(MasterDataset.ROW_SCHEMA));
         trades.write().format("avro").partitionBy(MasterDataset.PARTITION_COLUMN).save(stagingDir);
+
+        List<AbsorbBacklog.ExpiredOffsets> vanished = vanished(read, start, offsets.end());
+        vanished.forEach(gone -> log.warn("Partition {} of {}: offsets {} to {} were deleted from Kafka while the absorb read them",
+                gone.partition(), topic, gone.first(), gone.last()));
+        List<AbsorbBacklog.ExpiredOffsets> lost = new ArrayList<>(backlog.expired());
+        lost.addAll(vanished);
 
         List<AbsorbLedger.StagedFile> files = stagedFiles(stagingDir);
         Set<String> dates = new TreeSet<>();
         files.forEach(file -> dates.add(file.tradeDate()));
-        long absorbed = records - undecodable.value();
+        // What was staged, offset by offset: every record read but those that did not decode.
+        long absorbed = read.count() - undecodable.count();
         progress.step(BatchProgress.Step.ABSORB_STAGED, String.format(Locale.ROOT, "%,d trades staged in %d file(s) for %d date(s)", absorbed, files.size(), dates.size()));
 
-        long absorbId = ledger.commit(topic, stagingDir, absorbed, files, offsets.end(), dates);
+        long absorbId = ledger.commit(new AbsorbLedger.Absorb(topic, stagingDir, absorbed, files, offsets.end(), dates, vanished, undecodable.value()));
         progress.step(BatchProgress.Step.ABSORB_COMMITTED, "absorb " + absorbId + " committed");
         installPending();
-        if (undecodable.value() > 0) {
-            log.warn("{} records of {} did not decode and are not in the master dataset (the speed layer sends them to the dead-letter topic)", undecodable.value(), topic);
+        if (undecodable.count() > 0) {
+            log.warn("{} records of {} did not decode and are not in the master dataset (the speed layer sends them to the dead-letter topic)", undecodable.count(), topic);
         }
         progress.step(BatchProgress.Step.ABSORB_DONE, String.format(Locale.ROOT, "%,d trades absorbed into %s (%s)", absorbed, MasterDataset.TABLE, String.join(", ", dates)));
-        return new AbsorbResult(absorbed, undecodable.value(), dates, backlog.expired());
+        return new AbsorbResult(absorbed, undecodable.count(), dates, lost);
+    }
+
+    private List<AbsorbBacklog.ExpiredOffsets> vanished(OffsetCoverage read, Map<Integer, Long> start, Map<Integer, Long> end)
+    {
+        List<AbsorbBacklog.ExpiredOffsets> vanished = new ArrayList<>();
+        new TreeMap<>(end).forEach((partition, last) -> read.missing(partition, start.get(partition), last)
+                .forEach(range -> vanished.add(new AbsorbBacklog.ExpiredOffsets(topic, partition, range.first(), range.end() - 1))));
+        return vanished;
+    }
+
+    private OffsetCoverage register(OffsetCoverage coverage, String name)
+    {
+        spark.sparkContext().register(coverage, name);
+        return coverage;
     }
 
     /** Moves the files of every committed but unfinished absorb into the table; safe to repeat after a crash at any point. */
@@ -188,7 +220,7 @@ public final class Absorber
 
     /**
      * @param tradeDates the UTC dates the new trades fall on
-     * @param expired offsets Kafka deleted before they were absorbed
+     * @param expired offsets Kafka deleted before they were absorbed, before or while the absorb read them
      */
     public record AbsorbResult(long trades, long undecodable, Set<String> tradeDates, List<AbsorbBacklog.ExpiredOffsets> expired)
     {

@@ -6,7 +6,6 @@ import io.lambdatrades.common.TradeDecodingException;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.util.LongAccumulator;
 
 import java.time.LocalDate;
 import java.util.Iterator;
@@ -15,19 +14,22 @@ import java.util.NoSuchElementException;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Kafka records (value, partition, offset) to master dataset rows. A value that does not decode is
- * counted and left out: the speed layer sends it to the dead-letter topic, the batch layer must not
- * send it twice.
+ * Kafka records (value, partition, offset) to master dataset rows. Every record read is noted in
+ * {@code read}, so that offsets Kafka no longer had show as gaps. A value that does not decode is
+ * noted in {@code undecodable} and left out: the speed layer sends it to the dead-letter topic, the
+ * batch layer must not send it twice.
  */
 public final class TradeRowDecoder
         implements MapPartitionsFunction<Row, Row>
 {
     private static final long MILLIS_PER_DAY = 86_400_000L;
 
-    private final LongAccumulator undecodable;
+    private final OffsetCoverage read;
+    private final OffsetCoverage undecodable;
 
-    public TradeRowDecoder(LongAccumulator undecodable)
+    public TradeRowDecoder(OffsetCoverage read, OffsetCoverage undecodable)
     {
+        this.read = requireNonNull(read, "read is null");
         this.undecodable = requireNonNull(undecodable, "undecodable is null");
     }
 
@@ -43,11 +45,14 @@ public final class TradeRowDecoder
             {
                 while (records.hasNext()) {
                     Row record = records.next();
+                    int partition = record.getInt(1);
+                    long offset = record.getLong(2);
+                    read.add(partition, offset);
                     try {
-                        return toRow(codec.decode(record.getAs(0)), record.getInt(1), record.getLong(2));
+                        return toRow(codec.decode(record.getAs(0)), partition, offset);
                     }
                     catch (TradeDecodingException e) {
-                        undecodable.add(1);
+                        undecodable.add(partition, offset);
                     }
                 }
                 return null;

@@ -105,6 +105,17 @@ record BatchFixture(Hive hive, EmbeddedKafka kafka, String topic, PostgresConnec
         }
     }
 
+    /** A record that is no trade, as a foreign producer could write it. */
+    void produceRaw(String key, byte[] value)
+            throws Exception
+    {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get();
+        }
+    }
+
     void execute(String sql)
             throws SQLException
     {

@@ -264,16 +264,7 @@ class BatchLayerIT
         BatchFixture fixture = BatchFixture.create(kafka, postgres, hive, dir, "batch_lost");
         fixture.produce(BatchFixture.trades(new Random(18), 900, FIRST_DAY, 2 * DAY));
         // What retention does to a segment, done at once: the fullest partition starts at offset 40 now.
-        int partition;
-        try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
-            for (int candidate = 0; candidate < 3; candidate++) {
-                partitions.put(new TopicPartition(fixture.topic(), candidate), OffsetSpec.latest());
-            }
-            partition = admin.listOffsets(partitions).all().get().entrySet().stream()
-                    .max(Comparator.comparingLong(entry -> entry.getValue().offset())).orElseThrow().getKey().partition();
-            admin.deleteRecords(Map.of(new TopicPartition(fixture.topic(), partition), RecordsToDelete.beforeOffset(40))).all().get();
-        }
+        int partition = deleteBefore(kafka, fixture.topic(), 40);
 
         BatchPipeline.BatchResult run = fixture.pipeline().run(BatchRequest.closing(CUTOFF, "test"));
 
@@ -283,6 +274,49 @@ class BatchLayerIT
         fixture.pipeline().run(BatchRequest.closing(CUTOFF, "test"));
         assertThat(fixture.query("SELECT kafka_partition || ':' || first_offset || '-' || last_offset || ' ' || (acknowledged_at IS NULL) FROM lambda.retention_losses"))
                 .containsExactly(partition + ":0-39 true");
+    }
+
+    @Test
+    void offsetsKafkaDeletesWhileTheAbsorbReadsAreALossNotAbsorbed(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, Hive hive, @TempDir Path dir)
+            throws Exception
+    {
+        BatchFixture fixture = BatchFixture.create(kafka, postgres, hive, dir, "batch_vanished");
+        fixture.produce(BatchFixture.trades(new Random(19), 900, FIRST_DAY, 2 * DAY));
+        fixture.produceRaw("AAPL", new byte[] {1, 2, 3});
+        AbsorbLedger ledger = new AbsorbLedger(fixture.database());
+        Absorber absorber = new Absorber(hive.spark(), MasterDataset.ensure(hive.spark(), fixture.config().warehouseDir()), ledger, kafka.bootstrapServers(),
+                fixture.topic(), BatchProgress.NONE);
+        AbsorbBacklog backlog = AbsorbBacklog.read(ledger, kafka.bootstrapServers(), fixture.topic());
+        assertThat(backlog.expired()).isEmpty();
+
+        // Retention between the backlog's offsets and Spark's read of them.
+        int partition = deleteBefore(kafka, fixture.topic(), 40);
+        Absorber.AbsorbResult result = absorber.absorb(backlog);
+
+        assertThat(result.expired()).containsExactly(new AbsorbBacklog.ExpiredOffsets(fixture.topic(), partition, 0, 39));
+        assertThat(result.undecodable()).isOne();
+        assertThat(result.trades()).isEqualTo(860);
+        fixture.assertMasterDatasetHoldsEachTradeOnce(860);
+        assertThat(fixture.query("SELECT kafka_partition || ':' || first_offset || '-' || last_offset || ' ' || (acknowledged_at IS NULL) FROM lambda.retention_losses"))
+                .containsExactly(partition + ":0-39 true");
+        assertThat(fixture.query("SELECT trades FROM lambda.absorb_runs")).containsExactly("860");
+        assertThat(fixture.query("SELECT end_offset - first_offset FROM lambda.absorb_undecodable")).containsExactly("1");
+    }
+
+    /** Deletes the records before {@code offset} of the topic's fullest partition, as retention would; returns that partition. */
+    private static int deleteBefore(EmbeddedKafka kafka, String topic, long offset)
+            throws Exception
+    {
+        try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+            for (int candidate = 0; candidate < 3; candidate++) {
+                partitions.put(new TopicPartition(topic, candidate), OffsetSpec.latest());
+            }
+            int partition = admin.listOffsets(partitions).all().get().entrySet().stream()
+                    .max(Comparator.comparingLong(entry -> entry.getValue().offset())).orElseThrow().getKey().partition();
+            admin.deleteRecords(Map.of(new TopicPartition(topic, partition), RecordsToDelete.beforeOffset(offset))).all().get();
+            return partition;
+        }
     }
 
     private static BatchProgress crashAt(BatchProgress.Step step)

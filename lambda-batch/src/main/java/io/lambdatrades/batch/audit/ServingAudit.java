@@ -1,6 +1,7 @@
 package io.lambdatrades.batch.audit;
 
 import io.lambdatrades.batch.MasterDataset;
+import io.lambdatrades.batch.OffsetCoverage;
 import io.lambdatrades.batch.TopicOffsets;
 import io.lambdatrades.batch.TradeRowDecoder;
 import io.lambdatrades.common.PostgresConnection;
@@ -87,7 +88,14 @@ public final class ServingAudit
                 .load()
                 .select("value", "partition", "offset")
                 // Undecodable records are in neither path (the speed layer sends them to the dead-letter topic).
-                .mapPartitions(new TradeRowDecoder(spark.sparkContext().longAccumulator("audit-undecodable")), Encoders.row(MasterDataset.ROW_SCHEMA));
+                .mapPartitions(new TradeRowDecoder(registered("audit-read"), registered("audit-undecodable")), Encoders.row(MasterDataset.ROW_SCHEMA));
+    }
+
+    private OffsetCoverage registered(String name)
+    {
+        OffsetCoverage coverage = new OffsetCoverage();
+        spark.sparkContext().register(coverage, name);
+        return coverage;
     }
 
     /** Before the cutoff every trade; at or after it those below the speed layer's offsets. */
