@@ -38,6 +38,9 @@ import static java.util.Objects.requireNonNull;
  */
 public final class BatchPipeline
 {
+    // A run's audit waits this long for the speed layer; what it has not written by then is left out, not a difference.
+    private static final Duration RUN_AUDIT_SPEED_WAIT = Duration.ofSeconds(10);
+
     private final Supplier<SparkSession> spark;
     private final BatchConfig config;
     private final PostgresConnection postgres;
@@ -130,11 +133,12 @@ public final class BatchPipeline
             if (tasks.contains(BatchTask.AUDIT)) {
                 SortedSet<String> audited = auditedDates(dates, cutoff);
                 audit = Optional.of(task(runId, BatchTask.AUDIT, () -> audit(AuditScope.of(audited.stream().map(LocalDate::parse)
-                        .collect(Collectors.toCollection(TreeSet::new))))));
+                        .collect(Collectors.toCollection(TreeSet::new))), RUN_AUDIT_SPEED_WAIT)));
                 runLog.audited(runId, audited, audit.get().differences().size());
-                progress.step(BatchProgress.Step.AUDITED, audit.get().exact()
+                progress.step(BatchProgress.Step.AUDITED, (audit.get().exact()
                         ? "the serving views equal the trades for " + String.join(", ", audited)
-                        : audit.get().differences().size() + " bucket(s) of the serving views differ from the trades: see lambda audit --date D");
+                        : audit.get().differences().size() + " bucket(s) of the serving views differ from the trades: see lambda audit --date D")
+                        + (audit.get().lag().isEmpty() ? "" : String.format(Locale.ROOT, " (%,d trades the speed layer had not written yet left out)", audit.get().lagTrades())));
             }
             if (endsRun) {
                 runLog.ended(runId, null);
@@ -152,23 +156,24 @@ public final class BatchPipeline
      * any, has finished; no run starts meanwhile.
      *
      * @param waitForRun how long to wait for a run in progress
+     * @param waitForSpeed how long to wait for the speed layer to write what Kafka holds
      */
-    public AuditReport audit(AuditScope scope, Duration waitForRun)
+    public AuditReport audit(AuditScope scope, Duration waitForRun, Duration waitForSpeed)
             throws Exception
     {
         try (PipelineLock lock = PipelineLock.await(postgres, waitForRun)) {
-            return audit(scope);
+            return audit(scope, waitForSpeed);
         }
     }
 
-    private AuditReport audit(AuditScope scope)
-            throws SQLException
+    private AuditReport audit(AuditScope scope, Duration waitForSpeed)
+            throws SQLException, InterruptedException
     {
         SortedSet<String> installed = ledger.installedDates();
         return new ServingAudit(spark.get(), MasterDataset.ensure(spark.get(), config.warehouseDir()), postgres, bootstrapServers, topic,
                 audited -> audited.everyDayWithData() ? installed
                         : audited.days().stream().map(LocalDate::toString).filter(installed::contains).toList())
-                .run(scope);
+                .run(scope, waitForSpeed);
     }
 
     // The dates just published and the day the cutoff falls in, where the batch and speed paths meet.

@@ -30,6 +30,12 @@ public final class OffsetCoverage
         addRange(partition, offset, offset + 1);
     }
 
+    /** Offsets first to end, end excluded. */
+    public void add(int partition, long first, long end)
+    {
+        addRange(partition, first, end);
+    }
+
     @Override
     public void add(Position position)
     {

@@ -26,7 +26,7 @@ public record TopicOffsets(String topic, Map<Integer, Long> beginning, Map<Integ
         end = Map.copyOf(end);
     }
 
-    static TopicOffsets read(String bootstrapServers, String topic)
+    public static TopicOffsets read(String bootstrapServers, String topic)
     {
         Map<String, Object> settings = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,

@@ -4,7 +4,9 @@ import io.lambdatrades.batch.SharedHive.Hive;
 import io.lambdatrades.batch.audit.AuditReport;
 import io.lambdatrades.batch.audit.AuditScope;
 import io.lambdatrades.batch.audit.Grain;
+import io.lambdatrades.batch.audit.OffsetRange;
 import io.lambdatrades.common.Trade;
+import io.lambdatrades.common.TradeCodec;
 import io.lambdatrades.common.config.BatchConfig;
 import io.lambdatrades.embedded.EmbeddedKafka;
 import io.lambdatrades.embedded.EmbeddedPostgresServer;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -61,31 +64,95 @@ class ServingAuditIT
         fixture.produce(BatchFixture.trades(new Random(22), 1_000, CUTOFF.toEpochMilli() + 6 * HOUR, 6 * HOUR));
         List<SentTrade> sent = KafkaTopics.readTrades(kafka.bootstrapServers(), fixture.topic());
         writeSpeedLayer(fixture, atOrAfterCutoff(sent), sent);
-        // Past the speed layer's offsets: neither path has them yet, and the audit leaves them out.
+        // The speed layer stops: Kafka has trades it never writes. They are lag, apart from the differences, and the audit fails.
         fixture.produce(BatchFixture.trades(new Random(23), 300, CUTOFF.toEpochMilli() + 12 * HOUR, HOUR));
+        AuditReport stalled = audit(fixture, AuditScope.everyDay());
+        assertThat(stalled.differences()).isEmpty();
+        assertThat(stalled.lagTrades()).isEqualTo(300);
+        assertThat(stalled.passed()).isFalse();
 
+        // The speed layer catches up.
+        sent = KafkaTopics.readTrades(kafka.bootstrapServers(), fixture.topic());
+        writeSpeedLayer(fixture, atOrAfterCutoff(sent), sent);
         AuditReport everyDay = audit(fixture, AuditScope.everyDay());
         assertThat(everyDay.differences()).isEmpty();
+        assertThat(everyDay.passed()).isTrue();
+        assertThat(everyDay.ledger()).hasValueSatisfying(ledger -> assertThat(ledger.clean()).isTrue());
         assertThat(everyDay.days()).extracting(AuditReport.DayResult::day)
                 .containsExactly(LocalDate.of(2026, 11, 20), LocalDate.of(2026, 11, 21), LocalDate.of(2026, 11, 22), OPEN_DAY);
         assertThat(everyDay.days()).allSatisfy(day -> assertThat(day.buckets()).containsKeys(Grain.DAY, Grain.HOUR).doesNotContainKey(Grain.MINUTE));
         AuditReport openDay = audit(fixture, AuditScope.of(new TreeSet<>(List.of(OPEN_DAY))));
         assertThat(openDay.differences()).isEmpty();
         assertThat(openDay.days()).singleElement().satisfies(day -> {
-            assertThat(day.buckets().get(Grain.HOUR)).isEqualTo(BatchFixture.SYMBOLS.size() * 12);
+            assertThat(day.buckets().get(Grain.HOUR)).isEqualTo(BatchFixture.SYMBOLS.size() * 13);
             assertThat(day.buckets().get(Grain.MINUTE)).isGreaterThan(500);
         });
+
+        // One partition's speed rows and its offsets row erased: the audit does not take the speed layer's word for what it should hold.
+        int erased = sent.stream().filter(trade -> trade.trade().symbol().equals("MSFT")).findFirst().orElseThrow().partition();
+        fixture.execute("DELETE FROM lambda.speed_minute WHERE first_partition = " + erased);
+        fixture.execute("DELETE FROM lambda.speed_offsets WHERE kafka_partition = " + erased);
+        AuditReport erasedPartition = audit(fixture, AuditScope.everyDay());
+        assertThat(erasedPartition.lag()).containsOnlyKeys(erased);
+        assertThat(erasedPartition.passed()).isFalse();
+        writeSpeedLayer(fixture, atOrAfterCutoff(sent), sent);
+
+        // A trade's price changed in the speed layer's minutes.
+        fixture.execute("""
+                UPDATE lambda.speed_minute SET high = high + 1000 WHERE symbol = 'AAPL'
+                AND bucket = (SELECT min(bucket) FROM lambda.speed_minute WHERE symbol = 'AAPL')""");
+        assertThat(audit(fixture, AuditScope.everyDay()).differences()).extracting(difference -> difference.grain() + " " + difference.symbol())
+                .containsExactly("DAY AAPL", "HOUR AAPL");
+        writeSpeedLayer(fixture, atOrAfterCutoff(sent), sent);
 
         fixture.execute("UPDATE lambda.batch_daily SET volume = volume + 1 WHERE symbol = 'AAPL' AND date = '2026-11-21'");
         fixture.execute("DELETE FROM lambda.speed_minute WHERE symbol = 'MSFT' AND bucket = (SELECT max(bucket) FROM lambda.speed_minute WHERE symbol = 'MSFT')");
 
         AuditReport tampered = audit(fixture, AuditScope.everyDay());
         assertThat(tampered.differences()).extracting(difference -> difference.grain() + " " + difference.symbol() + " " + difference.bucket())
-                .containsExactly("DAY AAPL 2026-11-21T00:00:00Z", "DAY MSFT 2026-11-23T00:00:00Z", "HOUR MSFT 2026-11-23T11:00:00Z");
+                .containsExactly("DAY AAPL 2026-11-21T00:00:00Z", "DAY MSFT 2026-11-23T00:00:00Z", "HOUR MSFT 2026-11-23T12:00:00Z");
         assertThat(tampered.differences().get(0).what()).startsWith("volume ").endsWith(" in the trades");
         assertThat(tampered.differences().get(1).what()).startsWith("trades ");
         assertThat(audit(fixture, AuditScope.of(new TreeSet<>(List.of(OPEN_DAY)))).differences()).extracting(AuditReport.Difference::grain)
                 .containsExactly(Grain.DAY, Grain.HOUR, Grain.MINUTE);
+    }
+
+    @Test
+    void aMasterDatasetFileRemovedIsNamedOffsetByOffsetAndLossesAndUndecodableRecordsAreListed(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, Hive hive,
+            @TempDir Path dir)
+            throws Exception
+    {
+        BatchFixture fixture = BatchFixture.create(kafka, postgres, hive, dir, "audit_ledger");
+        // A record that is no trade, first in AAPL's partition: the trades after it carry the speed layer's offsets past it.
+        fixture.produceRaw("AAPL", new byte[] {7});
+        fixture.produce(BatchFixture.trades(new Random(25), 1_500, FIRST_DAY, 3 * DAY));
+        fixture.pipeline().run(BatchRequest.closing(CUTOFF, "test"));
+        TradeCodec codec = new TradeCodec();
+        List<SentTrade> sent = KafkaTopics.readAll(kafka.bootstrapServers(), fixture.topic()).stream().filter(record -> record.value().length > 1)
+                .map(record -> new SentTrade(codec.decode(record.value()), record.partition(), record.offset())).toList();
+        writeSpeedLayer(fixture, atOrAfterCutoff(sent), sent);
+
+        AuditReport clean = audit(fixture, AuditScope.everyDay());
+        assertThat(clean.passed()).isTrue();
+        assertThat(clean.ledger()).hasValueSatisfying(ledger -> {
+            assertThat(ledger.clean()).isTrue();
+            assertThat(ledger.undecodable()).singleElement().satisfies(range -> assertThat(range.count()).isOne());
+        });
+
+        Path removed;
+        try (var files = Files.walk(dir.resolve("warehouse"))) {
+            removed = files.filter(file -> file.toString().endsWith(".avro") && file.toString().contains("trade_date=2026-11-21")).findFirst().orElseThrow();
+        }
+        long removedTrades = hive.spark().read().format("avro").load(removed.toString()).count();
+        Files.delete(removed);
+
+        AuditReport tampered = audit(fixture, AuditScope.everyDay());
+        assertThat(tampered.exact()).isFalse();
+        assertThat(tampered.ledger()).hasValueSatisfying(ledger -> {
+            assertThat(ledger.missing().stream().mapToLong(OffsetRange::count).sum()).isEqualTo(removedTrades);
+            assertThat(ledger.doubled()).isEmpty();
+        });
+        assertThat(tampered.differences()).isNotEmpty();
     }
 
     @Test
@@ -128,7 +195,8 @@ class ServingAuditIT
     private static AuditReport audit(BatchFixture fixture, AuditScope scope)
             throws Exception
     {
-        return fixture.pipeline().audit(scope, Duration.ofSeconds(10));
+        // No speed layer runs here: what the test did not write is lag at once.
+        return fixture.pipeline().audit(scope, Duration.ofSeconds(10), Duration.ofSeconds(1));
     }
 
     private static List<SentTrade> atOrAfterCutoff(List<SentTrade> sent)

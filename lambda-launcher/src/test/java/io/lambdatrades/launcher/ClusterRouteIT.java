@@ -110,8 +110,11 @@ class ClusterRouteIT
                 }
                 ExpectedAggregates.assertSame(expected, answered);
 
-                LambdaProcess.Result audit = LambdaProcess.run(environment, "audit", "--data-dir", dataDir);
-                assertThat(audit.exitCode()).as(audit.stdout() + audit.stderr()).isZero();
+                // No speed layer runs on this route: the audit finds every view equal to its trades, but today's trades unwritten, and fails.
+                LambdaProcess.Result audit = LambdaProcess.run(environment, "audit", "--wait", "2s", "--data-dir", dataDir);
+                assertThat(audit.exitCode()).as(audit.stdout() + audit.stderr()).isOne();
+                assertThat(audit.stdout()).as(audit.stdout()).contains("master dataset: every absorbed offset once")
+                        .contains("lambda audit: the speed layer is behind Kafka in ");
                 scheduler.interrupt();
                 serving.interrupt();
                 assertThat(scheduler.waitFor(Duration.ofMinutes(1))).isZero();

@@ -177,6 +177,7 @@ class CommandErrorsIT
         LambdaProcess.Result auditTask = LambdaProcess.run(Map.of(), "batch", "task", "audit", "--period", "2026-11-01", "--data-dir", dir.toString());
         LambdaProcess.Result badAuditDate = LambdaProcess.run(Map.of(), "audit", "--date", "2026-13-01", "--data-dir", dir.toString());
         LambdaProcess.Result badAuditWait = LambdaProcess.run(Map.of(), "audit", "--wait", "soon", "--data-dir", dir.toString());
+        LambdaProcess.Result badAuditGrain = LambdaProcess.run(Map.of(), "audit", "--grain", "day,week", "--data-dir", dir.toString());
         LambdaProcess.Result auditNowhere = LambdaProcess.run(Map.of(), "audit", "--data-dir", dir.toString());
 
         assertThat(unknownTask.exitCode()).isEqualTo(2);
@@ -201,6 +202,8 @@ class CommandErrorsIT
         assertThat(badAuditDate.stderr()).startsWith("lambda: --date 2026-13-01 is not a date (YYYY-MM-DD)").doesNotContain("\n");
         assertThat(badAuditWait.exitCode()).isEqualTo(2);
         assertThat(badAuditWait.stderr()).contains("--wait").contains("'soon' must be a duration").doesNotContain("\n");
+        assertThat(badAuditGrain.exitCode()).isEqualTo(2);
+        assertThat(badAuditGrain.stderr()).contains("--grain").contains("'week' is not a grain: minute, hour or day").doesNotContain("\n");
         assertThat(auditNowhere.exitCode()).isEqualTo(2);
         assertThat(auditNowhere.stderr()).isEqualTo("lambda: configuration: postgres.jdbc.url: not set, and no 'lambda up' is running on " + dir.toAbsolutePath().normalize());
     }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -18,27 +19,46 @@ import java.util.stream.Collectors;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The serving views against the trades, day by day and symbol by symbol.
+ * The serving views against the trades, day by day and symbol by symbol, and the master dataset
+ * against the absorb ledger.
  *
- * @param speedOffsets how far the speed layer had written: trades past it wait for the next audit
+ * @param speedOffsets how far the speed layer had written
+ * @param lag per partition, the trades Kafka held that the speed layer had not written when the wait ended
+ * @param ledger the master dataset against the absorb ledger, when every day was audited
  */
-public record AuditReport(AuditScope scope, Instant cutoff, Map<Integer, Long> speedOffsets, List<DayResult> days, List<Difference> differences)
+public record AuditReport(AuditScope scope, Instant cutoff, Map<Integer, Long> speedOffsets, List<DayResult> days, List<Difference> differences,
+        Map<Integer, Long> lag, Optional<LedgerCheck> ledger)
 {
     public AuditReport
     {
         requireNonNull(scope, "scope is null");
         requireNonNull(cutoff, "cutoff is null");
+        requireNonNull(ledger, "ledger is null");
         speedOffsets = Map.copyOf(speedOffsets);
         days = List.copyOf(days);
         differences = List.copyOf(differences);
+        lag = Map.copyOf(lag);
     }
 
+    /** The views equal the trades they hold, and the master dataset holds each absorbed trade once. */
     public boolean exact()
     {
-        return differences.isEmpty();
+        return differences.isEmpty() && ledger.map(LedgerCheck::clean).orElse(true);
     }
 
-    static AuditReport compare(AuditScope scope, ServingSnapshot snapshot, List<BucketAggregate> fromTrades)
+    /** Exact, and the speed layer had written every trade Kafka held. */
+    public boolean passed()
+    {
+        return exact() && lag.isEmpty();
+    }
+
+    public long lagTrades()
+    {
+        return lag.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    static AuditReport compare(AuditScope scope, ServingSnapshot snapshot, List<BucketAggregate> fromTrades, Map<Integer, Long> lag,
+            Optional<LedgerCheck> ledger)
     {
         Map<BucketAggregate.Key, BucketAggregate> views = byKey(snapshot.views());
         Map<BucketAggregate.Key, BucketAggregate> trades = byKey(fromTrades);
@@ -60,7 +80,7 @@ public record AuditReport(AuditScope scope, Instant cutoff, Map<Integer, Long> s
         // A day before its hours and its minutes.
         differences.sort(Comparator.comparing(Difference::bucket).thenComparing(Difference::grain, Comparator.reverseOrder()).thenComparing(Difference::symbol));
         List<DayResult> days = tallies.entrySet().stream().map(entry -> entry.getValue().result(entry.getKey(), snapshot)).toList();
-        return new AuditReport(scope, snapshot.cutoff(), snapshot.speedOffsets(), days, differences);
+        return new AuditReport(scope, snapshot.cutoff(), snapshot.speedOffsets(), days, differences, lag, ledger);
     }
 
     private static String describe(BucketAggregate views, BucketAggregate trades)

@@ -2,6 +2,7 @@ package io.lambdatrades.batch.audit;
 
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Comparator;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -9,21 +10,26 @@ import java.util.TreeSet;
 import static java.util.Objects.requireNonNull;
 
 /**
- * What an audit checks: some days with every grain, or every day with the daily and hourly views only
- * (a year of minutes is tens of millions of rows to compare).
+ * What an audit checks: some days or every day, at some grains. By default every day at the daily and
+ * hourly grains (a year of minutes is tens of millions of rows to compare), one day at every grain.
  *
  * @param days the UTC days, or empty for every day with trades or views
  */
-public record AuditScope(SortedSet<LocalDate> days, boolean minutes)
+public record AuditScope(SortedSet<LocalDate> days, List<Grain> grains)
 {
     public AuditScope
     {
         days = new TreeSet<>(requireNonNull(days, "days is null"));
+        if (grains.isEmpty()) {
+            throw new IllegalArgumentException("an audit needs at least one grain");
+        }
+        // Coarsest first: a day's difference is reported before its hours and minutes.
+        grains = grains.stream().distinct().sorted(Comparator.reverseOrder()).toList();
     }
 
     public static AuditScope everyDay()
     {
-        return new AuditScope(new TreeSet<>(), false);
+        return new AuditScope(new TreeSet<>(), List.of(Grain.DAY, Grain.HOUR));
     }
 
     public static AuditScope of(SortedSet<LocalDate> days)
@@ -31,17 +37,17 @@ public record AuditScope(SortedSet<LocalDate> days, boolean minutes)
         if (days.isEmpty()) {
             throw new IllegalArgumentException("an audit of some days needs at least one");
         }
-        return new AuditScope(days, true);
+        return new AuditScope(days, List.of(Grain.values()));
+    }
+
+    public AuditScope withGrains(List<Grain> other)
+    {
+        return new AuditScope(days, other);
     }
 
     public boolean everyDayWithData()
     {
         return days.isEmpty();
-    }
-
-    public List<Grain> grains()
-    {
-        return minutes ? List.of(Grain.DAY, Grain.HOUR, Grain.MINUTE) : List.of(Grain.DAY, Grain.HOUR);
     }
 
     boolean covers(long tsMs)

@@ -12,10 +12,12 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -26,12 +28,17 @@ import static org.apache.spark.sql.functions.lit;
 
 /**
  * {@code lambda audit}: recomputes the aggregates straight from the trades (the master dataset, and
- * Kafka for what it has not absorbed yet) and compares them with what the serving views answer. The
- * trades are those the views' snapshot says they hold: every trade before the cutoff, and at or after
- * it those the speed layer had written. The caller keeps batch runs out meanwhile (the pipeline lock).
+ * Kafka for what it has not absorbed yet) and compares them with what the serving views answer. It
+ * expects every trade up to Kafka's end offsets: what the speed layer has not written yet is lag,
+ * waited for and then reported apart, so a stalled speed layer or a partition it never recorded
+ * fails the audit. Auditing every day also checks the master dataset against the absorb ledger,
+ * offset by offset. The caller keeps batch runs out meanwhile (the pipeline lock).
  */
 public final class ServingAudit
 {
+    private static final Duration SPEED_POLL = Duration.ofMillis(500);
+    private static final Column[] COLUMNS = {col("symbol"), col("price"), col("volume"), col("ts"), col("kafka_partition"), col("kafka_offset")};
+
     private final SparkSession spark;
     private final MasterDataset master;
     private final PostgresConnection postgres;
@@ -51,32 +58,71 @@ public final class ServingAudit
         this.masterDates = requireNonNull(masterDates, "masterDates is null");
     }
 
-    public AuditReport run(AuditScope scope)
-            throws SQLException
+    /** @param waitForSpeed how long to wait for the speed layer to write what Kafka held when the audit began */
+    public AuditReport run(AuditScope scope, Duration waitForSpeed)
+            throws SQLException, InterruptedException
     {
+        awaitSpeedLayer(waitForSpeed);
         ServingSnapshot snapshot = ServingSnapshot.read(postgres, topic, scope);
-        Dataset<Row> trades = master.read(masterDates.apply(scope)).unionByName(unabsorbed(snapshot))
-                // An absorb between the snapshot and the read puts a trade in both: it counts once.
-                .dropDuplicates("kafka_partition", "kafka_offset")
-                .where(inViews(snapshot).and(inScope(scope)));
-        return AuditReport.compare(scope, snapshot, TradeAggregates.of(trades, scope.grains()));
+        TopicOffsets kafka = TopicOffsets.read(bootstrapServers, topic);
+        Dataset<Row> stored = master.read(masterDates.apply(scope)).select(COLUMNS);
+        Optional<LedgerCheck> ledger = Optional.empty();
+        if (scope.everyDayWithData()) {
+            stored = stored.cache();
+            ledger = Optional.of(LedgerCheck.of(stored.select("kafka_partition", "kafka_offset"), snapshot.absorbedOffsets(), snapshot.lost(),
+                    snapshot.undecodable()));
+        }
+        try {
+            Dataset<Row> trades = stored.unionByName(unabsorbed(snapshot, kafka.end()))
+                    // An absorb between the snapshot and the read puts a trade in both: it counts once.
+                    .dropDuplicates("kafka_partition", "kafka_offset")
+                    .where(inViews(snapshot).and(inScope(scope)));
+            return AuditReport.compare(scope, snapshot, TradeAggregates.of(trades, scope.grains()), lag(kafka, snapshot.speedOffsets()), ledger);
+        }
+        finally {
+            stored.unpersist();
+        }
     }
 
-    /** Kafka's records past the absorbed offsets, as far as the speed layer has written them. */
-    private Dataset<Row> unabsorbed(ServingSnapshot snapshot)
+    /** Polls until the speed layer has written up to Kafka's end offsets, or the time is up. */
+    private void awaitSpeedLayer(Duration wait)
+            throws SQLException, InterruptedException
+    {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!lag(TopicOffsets.read(bootstrapServers, topic), ServingSnapshot.speedOffsets(postgres)).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(SPEED_POLL.toMillis());
+        }
+    }
+
+    /** Per partition, the trades Kafka holds that the speed layer has not written. */
+    private static Map<Integer, Long> lag(TopicOffsets kafka, Map<Integer, Long> speedOffsets)
+    {
+        Map<Integer, Long> lag = new TreeMap<>();
+        kafka.end().forEach((partition, end) -> {
+            long written = Math.max(kafka.beginning().get(partition), speedOffsets.getOrDefault(partition, 0L));
+            if (end > written) {
+                lag.put(partition, end - written);
+            }
+        });
+        return lag;
+    }
+
+    /** Kafka's records past the absorbed offsets, as far as the speed layer has written them and Kafka holds them. */
+    private Dataset<Row> unabsorbed(ServingSnapshot snapshot, Map<Integer, Long> kafkaEnd)
     {
         Map<Integer, Long> start = new TreeMap<>();
         Map<Integer, Long> end = new TreeMap<>();
-        snapshot.speedOffsets().forEach((partition, written) -> {
+        snapshot.speedOffsets().forEach((partition, claimed) -> {
             // -2: the partition's earliest offset, for a partition the master dataset has never absorbed.
             long absorbed = snapshot.absorbedOffsets().getOrDefault(partition, -2L);
+            long written = Math.min(claimed, kafkaEnd.getOrDefault(partition, 0L));
             if (written > Math.max(absorbed, 0)) {
                 start.put(partition, absorbed);
                 end.put(partition, written);
             }
         });
         if (start.isEmpty()) {
-            return spark.createDataFrame(List.of(), MasterDataset.ROW_SCHEMA);
+            return spark.createDataFrame(List.of(), MasterDataset.ROW_SCHEMA).select(COLUMNS);
         }
         return spark.read()
                 .format("kafka")
@@ -88,7 +134,8 @@ public final class ServingAudit
                 .load()
                 .select("value", "partition", "offset")
                 // Undecodable records are in neither path (the speed layer sends them to the dead-letter topic).
-                .mapPartitions(new TradeRowDecoder(registered("audit-read"), registered("audit-undecodable")), Encoders.row(MasterDataset.ROW_SCHEMA));
+                .mapPartitions(new TradeRowDecoder(registered("audit-read"), registered("audit-undecodable")), Encoders.row(MasterDataset.ROW_SCHEMA))
+                .select(COLUMNS);
     }
 
     private OffsetCoverage registered(String name)

@@ -26,9 +26,11 @@ import static java.util.Objects.requireNonNull;
  *
  * @param speedOffsets the next offset the speed layer has not written, per partition
  * @param lateTrades trades the speed layer saw for closed periods, per symbol and day: in the views after the next batch run
+ * @param lost offsets the absorb ledger records as deleted from Kafka before they were absorbed
+ * @param undecodable offsets the absorb ledger records as read but not decoded
  */
 record ServingSnapshot(Instant cutoff, Map<Integer, Long> absorbedOffsets, Map<Integer, Long> speedOffsets, List<BucketAggregate> views,
-        Map<String, Map<LocalDate, Long>> lateTrades)
+        Map<String, Map<LocalDate, Long>> lateTrades, List<OffsetRange> lost, List<OffsetRange> undecodable)
 {
     ServingSnapshot
     {
@@ -37,6 +39,8 @@ record ServingSnapshot(Instant cutoff, Map<Integer, Long> absorbedOffsets, Map<I
         speedOffsets = Map.copyOf(speedOffsets);
         views = List.copyOf(views);
         lateTrades = Map.copyOf(lateTrades);
+        lost = List.copyOf(lost);
+        undecodable = List.copyOf(undecodable);
     }
 
     static ServingSnapshot read(PostgresConnection postgres, String topic, AuditScope scope)
@@ -49,7 +53,7 @@ record ServingSnapshot(Instant cutoff, Map<Integer, Long> absorbedOffsets, Map<I
             try {
                 Instant cutoff = cutoff(connection);
                 ServingSnapshot snapshot = new ServingSnapshot(cutoff, AbsorbedOffsets.read(connection, topic), speedOffsets(connection), views(connection, scope),
-                        lateTrades(connection));
+                        lateTrades(connection), ranges(connection, LOST, topic), ranges(connection, UNDECODABLE, topic));
                 connection.commit();
                 return snapshot;
             }
@@ -61,6 +65,9 @@ record ServingSnapshot(Instant cutoff, Map<Integer, Long> absorbedOffsets, Map<I
         }
     }
 
+    private static final String LOST = "SELECT kafka_partition, first_offset, last_offset + 1 FROM lambda.retention_losses WHERE topic = ? ORDER BY 1, 2";
+    private static final String UNDECODABLE = "SELECT kafka_partition, first_offset, end_offset FROM lambda.absorb_undecodable WHERE topic = ? ORDER BY 1, 2";
+
     private static Instant cutoff(Connection connection)
             throws SQLException
     {
@@ -68,6 +75,30 @@ record ServingSnapshot(Instant cutoff, Map<Integer, Long> absorbedOffsets, Map<I
             rows.next();
             return rows.getTimestamp(1).toInstant();
         }
+    }
+
+    /** How far the speed layer has written, read on its own while the audit waits for it. */
+    static Map<Integer, Long> speedOffsets(PostgresConnection postgres)
+            throws SQLException
+    {
+        try (Connection connection = postgres.open()) {
+            return speedOffsets(connection);
+        }
+    }
+
+    private static List<OffsetRange> ranges(Connection connection, String sql, String topic)
+            throws SQLException
+    {
+        List<OffsetRange> ranges = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, topic);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    ranges.add(new OffsetRange(rows.getInt(1), rows.getLong(2), rows.getLong(3)));
+                }
+            }
+        }
+        return ranges;
     }
 
     // Either speed mode may have written a partition last; a trade below any query's offset is written.
