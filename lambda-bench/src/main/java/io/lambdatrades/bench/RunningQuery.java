@@ -10,6 +10,7 @@ import io.lambdatrades.speed.SpeedSink;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 
+import java.util.concurrent.CompletableFuture;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -41,7 +42,7 @@ final class RunningQuery
                     Duration.ofMillis(Long.getLong("group.ms", 5)), Integer.getInteger("group.trades", 500));
             return new RunningQuery(new RealTimeSpeedQuery(spark, kafka.bootstrapServers(), topic, checkpoint, writer).start(), null, database);
         }
-        SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQuery.NAME), deadLetter -> { });
+        SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQuery.NAME), deadLetter -> CompletableFuture.completedFuture(null));
         StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, checkpoint,
                 Duration.ofMillis(Long.getLong("trigger.ms", 100)), Integer.getInteger("max.batch.trades", 100_000), writer).start();
         return new RunningQuery(query, writer, database);

@@ -18,6 +18,7 @@ import io.lambdatrades.speed.SpeedSink;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 
+import java.util.concurrent.CompletableFuture;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -62,7 +63,7 @@ public final class ServingFreshnessBenchmark
             for (String phase : new String[] {"warmup", "measured"}) {
                 String topic = KafkaTopics.createTradeTopics(kafka, "freshness-" + phase);
                 PostgresConnection database = TestDatabases.fresh(postgres, "freshness_" + phase);
-                SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQuery.NAME), deadLetter -> { });
+                SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQuery.NAME), deadLetter -> CompletableFuture.completedFuture(null));
                 StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, scratch.directory("checkpoint-" + phase).toString(),
                         Duration.ofMillis(Long.getLong("trigger.ms", 100)), 100_000, writer).start();
                 while (query.lastProgress() == null) {

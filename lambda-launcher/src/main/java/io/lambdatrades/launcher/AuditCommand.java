@@ -85,7 +85,7 @@ final class AuditCommand
         report.ledger().ifPresent(ledger -> printLedger(ledger, console));
         if (!report.lag().isEmpty()) {
             console.line(String.format(Locale.ROOT, "  speed layer: %,d trade(s) in Kafka not written after waiting %s (%s): not compared, and the audit fails",
-                    report.lagTrades(), wait, offsets(report.lag())));
+                    report.lagTrades(), wait.toMillis() / 1000.0 + " s", offsets(report.lag())));
         }
         console.line(String.format(Locale.ROOT, "lambda audit: %s in %.1f s (cutoff %s; speed layer at offsets %s)", verdict(report),
                 (System.nanoTime() - started) / 1e9, report.cutoff(), offsets(report.speedOffsets())));

@@ -5,11 +5,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,6 +29,7 @@ final class ChildLayer
     private static final Logger log = LoggerFactory.getLogger(ChildLayer.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration HEALTHY_RUN = Duration.ofMinutes(1);
+    private static final int OUTPUT_TAIL_BYTES = 8192;
 
     private final String name;
     private final List<String> command;
@@ -84,7 +88,7 @@ final class ChildLayer
                 if (stopping) {
                     break;
                 }
-                lastError.set("exited with code " + exitCode + " (see " + output + ")");
+                lastError.set("exited with code " + exitCode + lastErrorLine().map(line -> ": " + line).orElse("") + " (see " + output + ")");
                 Exit exit = exitPolicy.exited(exitCode);
                 if (exit != Exit.RESTART) {
                     state.set(exit == Exit.FINISHED ? "finished" : "failed");
@@ -115,6 +119,27 @@ final class ChildLayer
             }
         }
         state.set("stopped");
+    }
+
+    /** The child's own one-line error ("lambda: ..."), the last one in the tail of its output, if any. */
+    private Optional<String> lastErrorLine()
+    {
+        try (RandomAccessFile file = new RandomAccessFile(output.toFile(), "r")) {
+            long from = Math.max(0, file.length() - OUTPUT_TAIL_BYTES);
+            byte[] tail = new byte[(int) (file.length() - from)];
+            file.seek(from);
+            file.readFully(tail);
+            String[] lines = new String(tail, StandardCharsets.UTF_8).split("\n");
+            for (int i = lines.length - 1; i >= 0; i--) {
+                if (lines[i].startsWith("lambda: ")) {
+                    return Optional.of(lines[i].substring("lambda: ".length()).strip());
+                }
+            }
+        }
+        catch (IOException e) {
+            // No output to read: the exit code says what there is.
+        }
+        return Optional.empty();
     }
 
     /** What a child's exit means. */

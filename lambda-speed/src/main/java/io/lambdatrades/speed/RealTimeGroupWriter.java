@@ -2,11 +2,14 @@ package io.lambdatrades.speed;
 
 import io.lambdatrades.common.Backoff;
 import io.lambdatrades.common.DeadLetter;
+import io.lambdatrades.common.Failures;
 import io.lambdatrades.common.PostgresConnection;
+import io.lambdatrades.common.PostgresErrors;
 import io.lambdatrades.common.TradeCodec;
 import io.lambdatrades.common.TradeDecodingException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.spark.sql.ForeachWriter;
 import org.apache.spark.sql.Row;
@@ -19,9 +22,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static java.util.Objects.requireNonNull;
 
@@ -32,7 +38,9 @@ import static java.util.Objects.requireNonNull;
  * first, so that the commit's fsync is paid per group, not per trade. Exactly once without Spark's
  * batch ids: the {@link SpeedSink} writes only the trades past the partition's written offset, under
  * that offset's row lock, so a group replayed after a crash or a restart changes nothing. PostgreSQL
- * down: the group is retried with backoff and the task waits, reading nothing more.
+ * down: the group is retried with backoff and the task waits, reading nothing more; an error that a
+ * retry cannot cure ({@link PostgresErrors}) fails the task. A record that is no trade is sent to the
+ * dead-letter topic, and the send is acknowledged before the group after it commits its offsets.
  */
 public final class RealTimeGroupWriter
         extends ForeachWriter<Row>
@@ -40,6 +48,7 @@ public final class RealTimeGroupWriter
     @Serial
     private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(RealTimeGroupWriter.class);
+    private static final Duration DEAD_LETTER_TIMEOUT = Duration.ofSeconds(60);
 
     private final String jdbcUrl;
     private final String user;
@@ -55,6 +64,9 @@ public final class RealTimeGroupWriter
     private transient List<KafkaTrade> group;
     private transient long groupStartedAt;
     private transient ScheduledExecutorService flusher;
+    private transient List<Future<RecordMetadata>> deadLettersInFlight;
+    // What failed on the flusher thread, rethrown on the task's thread: the task fails, not just the timer.
+    private transient volatile RuntimeException flushFailure;
 
     public RealTimeGroupWriter(PostgresConnection postgres, String bootstrapServers, String deadLetterTopic, Duration groupMax, int groupTrades)
     {
@@ -74,6 +86,8 @@ public final class RealTimeGroupWriter
         sink = new SpeedSink(new PostgresConnection(jdbcUrl, user, password), SpeedQuery.NAME);
         codec = new TradeCodec();
         group = new ArrayList<>(groupTrades);
+        deadLettersInFlight = new ArrayList<>();
+        flushFailure = null;
         flusher = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "lambda-speed-group-" + partitionId);
             thread.setDaemon(true);
@@ -88,13 +102,16 @@ public final class RealTimeGroupWriter
     @Override
     public void process(Row row)
     {
+        throwFlushFailure();
         byte[] value = row.getAs("value");
         KafkaTrade trade;
         try {
             trade = new KafkaTrade(codec.decode(value), row.<Integer>getAs("partition"), row.<Long>getAs("offset"));
         }
         catch (TradeDecodingException e) {
-            deadLetters().send(new DeadLetter(value == null ? new byte[0] : value, e.getMessage(), "speed").toProducerRecord(deadLetterTopic));
+            synchronized (this) {
+                deadLettersInFlight.add(deadLetters().send(new DeadLetter(value == null ? new byte[0] : value, e.getMessage(), "speed").toProducerRecord(deadLetterTopic)));
+            }
             return;
         }
         synchronized (this) {
@@ -115,8 +132,10 @@ public final class RealTimeGroupWriter
             flusher.shutdownNow();
         }
         if (error == null) {
+            throwFlushFailure();
             synchronized (this) {
                 flush();
+                awaitDeadLetters();
             }
         }
         if (deadLetters != null) {
@@ -129,9 +148,44 @@ public final class RealTimeGroupWriter
 
     private synchronized void flushIfDue()
     {
-        if (!group.isEmpty() && System.nanoTime() - groupStartedAt >= TimeUnit.MILLISECONDS.toNanos(groupMaxMillis)) {
-            flush();
+        if (flushFailure != null) {
+            return;
         }
+        try {
+            if (!group.isEmpty() && System.nanoTime() - groupStartedAt >= TimeUnit.MILLISECONDS.toNanos(groupMaxMillis)) {
+                flush();
+            }
+        }
+        catch (RuntimeException e) {
+            flushFailure = e;
+        }
+    }
+
+    private void throwFlushFailure()
+    {
+        RuntimeException failure = flushFailure;
+        if (failure != null) {
+            throw new IllegalStateException("a timed flush of the speed layer's group failed: " + failure.getMessage(), failure);
+        }
+    }
+
+    /** Every dead letter sent so far is in its topic, or the task fails and the records are read again. */
+    private void awaitDeadLetters()
+    {
+        for (Future<RecordMetadata> send : deadLettersInFlight) {
+            try {
+                send.get(DEAD_LETTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("stopped while a dead letter was being sent to " + deadLetterTopic, e);
+            }
+            catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("cannot send a record that is no trade to " + deadLetterTopic + ": "
+                        + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
+            }
+        }
+        deadLettersInFlight.clear();
     }
 
     /** Commits the group, retrying with backoff for as long as PostgreSQL refuses: nothing is dropped. */
@@ -140,6 +194,7 @@ public final class RealTimeGroupWriter
         if (group.isEmpty()) {
             return;
         }
+        awaitDeadLetters();
         int partition = group.get(0).partition();
         Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
         while (true) {
@@ -149,6 +204,10 @@ public final class RealTimeGroupWriter
                 return;
             }
             catch (SQLException e) {
+                if (!PostgresErrors.isTransient(e)) {
+                    throw new IllegalStateException("cannot write a group of " + group.size() + " trades of partition " + partition + " to PostgreSQL: "
+                            + Failures.oneLine(e), e);
+                }
                 Duration delay = backoff.next();
                 log.warn("Cannot write a group of {} trades of partition {} to PostgreSQL, retry {} in {} ms: {}", group.size(), partition, backoff.attempts(),
                         delay.toMillis(), e.getMessage());

@@ -2,6 +2,8 @@ package io.lambdatrades.speed;
 
 import io.lambdatrades.common.Backoff;
 import io.lambdatrades.common.DeadLetter;
+import io.lambdatrades.common.Failures;
+import io.lambdatrades.common.PostgresErrors;
 import io.lambdatrades.common.Trade;
 import io.lambdatrades.common.TradeCodec;
 import io.lambdatrades.common.TradeDecodingException;
@@ -14,23 +16,28 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * The sink of the speed query, run on the driver for each micro-batch: decode, send what does not
- * decode to the dead-letter topic, and write the rest to PostgreSQL, retrying with backoff for as
- * long as PostgreSQL is down, so that the query neither dies nor skips data.
+ * decode to the dead-letter topic (acknowledged before the batch commits), and write the rest to
+ * PostgreSQL, retrying with backoff for as long as PostgreSQL is down, so that the query neither dies
+ * nor skips data. An error a retry cannot cure ({@link PostgresErrors}) fails the batch at once.
  */
 public final class SpeedBatchWriter
 {
     private static final Logger log = LoggerFactory.getLogger(SpeedBatchWriter.class);
+    private static final Duration DEAD_LETTER_TIMEOUT = Duration.ofSeconds(60);
 
     private final SpeedSink sink;
-    private final Consumer<DeadLetter> deadLetters;
+    private final Function<DeadLetter, Future<?>> deadLetters;
     private final TradeCodec codec = new TradeCodec();
     private final AtomicLong newestTradeTs = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong written = new AtomicLong();
@@ -38,7 +45,8 @@ public final class SpeedBatchWriter
     private final AtomicLong collectNanos = new AtomicLong();
     private final AtomicLong writeNanos = new AtomicLong();
 
-    public SpeedBatchWriter(SpeedSink sink, Consumer<DeadLetter> deadLetters)
+    /** @param deadLetters sends a dead letter; its future completes when the topic holds it */
+    public SpeedBatchWriter(SpeedSink sink, Function<DeadLetter, Future<?>> deadLetters)
     {
         this.sink = requireNonNull(sink, "sink is null");
         this.deadLetters = requireNonNull(deadLetters, "deadLetters is null");
@@ -51,6 +59,7 @@ public final class SpeedBatchWriter
         List<Row> rows = batch.select("value", "partition", "offset").collectAsList();
         long collected = System.nanoTime();
         List<KafkaTrade> trades = new ArrayList<>(rows.size());
+        List<Future<?>> sends = new ArrayList<>();
         for (Row row : rows) {
             byte[] value = row.getAs("value");
             try {
@@ -58,7 +67,16 @@ public final class SpeedBatchWriter
                 trades.add(new KafkaTrade(trade, row.<Integer>getAs("partition"), row.<Long>getAs("offset")));
             }
             catch (TradeDecodingException e) {
-                deadLetters.accept(new DeadLetter(value == null ? new byte[0] : value, e.getMessage(), "speed"));
+                sends.add(deadLetters.apply(new DeadLetter(value == null ? new byte[0] : value, e.getMessage(), "speed")));
+            }
+        }
+        for (Future<?> send : sends) {
+            try {
+                send.get(DEAD_LETTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("batch " + batchId + ": cannot send a record that is no trade to the dead-letter topic: "
+                        + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
             }
         }
         writeWithRetry(batchId, trades);
@@ -89,6 +107,9 @@ public final class SpeedBatchWriter
                 return;
             }
             catch (SQLException e) {
+                if (!PostgresErrors.isTransient(e)) {
+                    throw new IllegalStateException("cannot write batch " + batchId + " to PostgreSQL: " + Failures.oneLine(e), e);
+                }
                 Duration delay = backoff.next();
                 log.warn("Cannot write batch {} to PostgreSQL, retry {} in {} ms: {}", batchId, backoff.attempts(), delay.toMillis(), e.getMessage());
                 TimeUnit.MILLISECONDS.sleep(delay.toMillis());

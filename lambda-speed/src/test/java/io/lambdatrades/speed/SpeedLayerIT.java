@@ -20,6 +20,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,7 @@ import java.util.Map;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The speed query against a real broker, Spark in local mode and a real PostgreSQL. */
@@ -196,6 +198,59 @@ class SpeedLayerIT
         assertThat(deadLetters.get(0).source()).isEqualTo("speed");
     }
 
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aDeadLetterThatCannotBeSentFailsTheQueryBeforeTheOffsetsAfterItAdvance(Mode mode, EmbeddedKafka kafka, EmbeddedPostgresServer postgres,
+            @TempDir Path checkpoint)
+            throws Exception
+    {
+        PostgresConnection database = TestDatabases.fresh(postgres, "speed_dlq_lost_" + mode.name().toLowerCase(Locale.ROOT));
+        String topic = KafkaTopics.createTradeTopics(kafka, "speed-dlq-lost-" + mode.name().toLowerCase(Locale.ROOT));
+        try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
+            producer.send(new ProducerRecord<>(topic, "AAPL".getBytes(StandardCharsets.UTF_8), "{\"p\":1}".getBytes(StandardCharsets.UTF_8))).get();
+        }
+        produce(kafka, topic, List.of(trade("AAPL", 101, BASE_TS), trade("AAPL", 102, BASE_TS + 1)));
+
+        // No broker takes a topic of that name: every send fails.
+        try (KafkaProducer<byte[], byte[]> dlq = producer(kafka)) {
+            StreamingQuery query = start(mode, kafka, topic, "no such topic!", database, checkpoint, dlq);
+            try {
+                assertThatThrownBy(() -> query.awaitTermination(Duration.ofSeconds(90).toMillis())).isInstanceOf(StreamingQueryException.class)
+                        .hasStackTraceContaining("cannot send a record that is no trade");
+            }
+            finally {
+                query.stop();
+            }
+        }
+        // The trades after the record stay unwritten: a restart reads the record again and sends it.
+        assertThat(count(database)).isZero();
+        assertThat(query(database, "SELECT count(*) FROM lambda.speed_offsets WHERE next_offset > 0")).containsExactly("0");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aWriteNoRetryCanCureFailsTheQueryInsteadOfRetryingForever(Mode mode, EmbeddedKafka kafka, EmbeddedPostgresServer postgres, @TempDir Path checkpoint)
+            throws Exception
+    {
+        PostgresConnection database = TestDatabases.fresh(postgres, "speed_permanent_" + mode.name().toLowerCase(Locale.ROOT));
+        String topic = KafkaTopics.createTradeTopics(kafka, "speed-permanent-" + mode.name().toLowerCase(Locale.ROOT));
+        // An integrity error (SQLSTATE 23514): the same rows fail the same way however often they are written.
+        TestSql.execute(database, "ALTER TABLE lambda.speed_trades ADD CONSTRAINT price_below_1000 CHECK (price < 1000)");
+        produce(kafka, topic, List.of(trade("AAPL", 5_000, BASE_TS)));
+
+        try (KafkaProducer<byte[], byte[]> dlq = producer(kafka)) {
+            StreamingQuery query = start(mode, kafka, topic, database, checkpoint, dlq);
+            try {
+                assertThatThrownBy(() -> query.awaitTermination(Duration.ofSeconds(90).toMillis())).isInstanceOf(StreamingQueryException.class)
+                        .hasStackTraceContaining("violates check constraint");
+            }
+            finally {
+                query.stop();
+            }
+        }
+        assertThat(count(database)).isZero();
+    }
+
     /** The two ways the speed layer runs: they must give the same tables. */
     enum Mode
     {
@@ -205,12 +260,19 @@ class SpeedLayerIT
     private StreamingQuery start(Mode mode, EmbeddedKafka kafka, String topic, PostgresConnection database, Path checkpoint, KafkaProducer<byte[], byte[]> dlq)
             throws Exception
     {
+        return start(mode, kafka, topic, topic + ".dlq", database, checkpoint, dlq);
+    }
+
+    private StreamingQuery start(Mode mode, EmbeddedKafka kafka, String topic, String deadLetterTopic, PostgresConnection database, Path checkpoint,
+            KafkaProducer<byte[], byte[]> dlq)
+            throws Exception
+    {
         if (mode == Mode.REALTIME) {
             return new RealTimeSpeedQuery(spark, kafka.bootstrapServers(), topic, checkpoint.toString(),
-                    new RealTimeGroupWriter(database, kafka.bootstrapServers(), topic + ".dlq", Duration.ofMillis(5), 500)).start();
+                    new RealTimeGroupWriter(database, kafka.bootstrapServers(), deadLetterTopic, Duration.ofMillis(5), 500)).start();
         }
         SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQuery.NAME),
-                deadLetter -> dlq.send(deadLetter.toProducerRecord(topic + ".dlq")));
+                deadLetter -> dlq.send(deadLetter.toProducerRecord(deadLetterTopic)));
         return new SpeedQuery(spark, kafka.bootstrapServers(), topic, checkpoint.toString(), Duration.ofMillis(100), 100_000, writer).start();
     }
 

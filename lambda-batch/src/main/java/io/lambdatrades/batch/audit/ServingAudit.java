@@ -62,7 +62,9 @@ public final class ServingAudit
     public AuditReport run(AuditScope scope, Duration waitForSpeed)
             throws SQLException, InterruptedException
     {
-        awaitSpeedLayer(waitForSpeed);
+        // The audit's horizon: Kafka's end offsets now. Trades produced later are for the next audit.
+        TopicOffsets horizon = TopicOffsets.read(bootstrapServers, topic);
+        awaitSpeedLayer(horizon, waitForSpeed);
         ServingSnapshot snapshot = ServingSnapshot.read(postgres, topic, scope);
         TopicOffsets kafka = TopicOffsets.read(bootstrapServers, topic);
         Dataset<Row> stored = master.read(masterDates.apply(scope)).select(COLUMNS);
@@ -77,29 +79,29 @@ public final class ServingAudit
                     // An absorb between the snapshot and the read puts a trade in both: it counts once.
                     .dropDuplicates("kafka_partition", "kafka_offset")
                     .where(inViews(snapshot).and(inScope(scope)));
-            return AuditReport.compare(scope, snapshot, TradeAggregates.of(trades, scope.grains()), lag(kafka, snapshot.speedOffsets()), ledger);
+            return AuditReport.compare(scope, snapshot, TradeAggregates.of(trades, scope.grains()), lag(horizon, snapshot.speedOffsets()), ledger);
         }
         finally {
             stored.unpersist();
         }
     }
 
-    /** Polls until the speed layer has written up to Kafka's end offsets, or the time is up. */
-    private void awaitSpeedLayer(Duration wait)
+    /** Polls until the speed layer has written up to the horizon, or the time is up. */
+    private void awaitSpeedLayer(TopicOffsets horizon, Duration wait)
             throws SQLException, InterruptedException
     {
         long deadline = System.nanoTime() + wait.toNanos();
-        while (!lag(TopicOffsets.read(bootstrapServers, topic), ServingSnapshot.speedOffsets(postgres)).isEmpty() && System.nanoTime() < deadline) {
+        while (!lag(horizon, ServingSnapshot.speedOffsets(postgres)).isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(SPEED_POLL.toMillis());
         }
     }
 
-    /** Per partition, the trades Kafka holds that the speed layer has not written. */
-    private static Map<Integer, Long> lag(TopicOffsets kafka, Map<Integer, Long> speedOffsets)
+    /** Per partition, the trades below the horizon that the speed layer has not written. */
+    private static Map<Integer, Long> lag(TopicOffsets horizon, Map<Integer, Long> speedOffsets)
     {
         Map<Integer, Long> lag = new TreeMap<>();
-        kafka.end().forEach((partition, end) -> {
-            long written = Math.max(kafka.beginning().get(partition), speedOffsets.getOrDefault(partition, 0L));
+        horizon.end().forEach((partition, end) -> {
+            long written = Math.max(horizon.beginning().get(partition), speedOffsets.getOrDefault(partition, 0L));
             if (end > written) {
                 lag.put(partition, end - written);
             }
