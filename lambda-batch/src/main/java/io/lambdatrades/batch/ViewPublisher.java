@@ -2,7 +2,6 @@ package io.lambdatrades.batch;
 
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.SpeedCommitNotification;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
@@ -82,13 +81,13 @@ public final class ViewPublisher
 
     private final PostgresConnection postgres;
     private final String topic;
-    private final Supplier<ViewStore> views;
+    private final Supplier<? extends ViewRows> views;
 
     /**
      * @param topic the trade topic, whose absorb offsets the views reach
      * @param views read only when there are dates to publish, so that a publish of nothing needs no Spark
      */
-    public ViewPublisher(PostgresConnection postgres, String topic, Supplier<ViewStore> views)
+    public ViewPublisher(PostgresConnection postgres, String topic, Supplier<? extends ViewRows> views)
     {
         this.postgres = requireNonNull(postgres, "postgres is null");
         this.topic = requireNonNull(topic, "topic is null");
@@ -108,7 +107,7 @@ public final class ViewPublisher
             if (!tradeDates.isEmpty()) {
                 for (Map.Entry<ViewStore.View, Table> entry : TABLES.entrySet()) {
                     Table table = entry.getValue();
-                    loaded.put(table.name(), replace(connection, table, views.get().read(entry.getKey(), tradeDates), tradeDates));
+                    loaded.put(table.name(), replace(connection, table, views.get().rows(entry.getKey(), tradeDates, table.columns()), tradeDates));
                 }
             }
             advanceCutoff(connection, cutoff, period, tradeDates);
@@ -126,7 +125,7 @@ public final class ViewPublisher
         }
     }
 
-    private static long replace(Connection connection, Table table, Dataset<Row> rows, Set<String> tradeDates)
+    private static long replace(Connection connection, Table table, Iterator<Row> rows, Set<String> tradeDates)
             throws SQLException, IOException
     {
         String stage = "stage_" + table.name();
@@ -134,9 +133,7 @@ public final class ViewPublisher
             statement.execute("CREATE TEMP TABLE " + stage + " (LIKE lambda." + table.name() + ") ON COMMIT DROP");
         }
         CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
-        Dataset<Row> ordered = rows.select(table.columns().stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new));
-        long copied = copy.copyIn("COPY " + stage + " (" + String.join(", ", table.columns()) + ") FROM STDIN (FORMAT csv)",
-                new CsvRows(ordered.toLocalIterator()));
+        long copied = copy.copyIn("COPY " + stage + " (" + String.join(", ", table.columns()) + ") FROM STDIN (FORMAT csv)", new CsvRows(rows));
         try (PreparedStatement delete = connection.prepareStatement(
                 "DELETE FROM lambda." + table.name() + " WHERE " + table.timeColumn() + " >= ? AND " + table.timeColumn() + " < ?")) {
             for (String date : tradeDates) {

@@ -6,6 +6,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -15,9 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -33,6 +36,7 @@ import static org.apache.spark.sql.functions.col;
  * aside, then moved over the old file in one rename, so a reader sees the old file or the new one.
  */
 public final class ViewStore
+        implements ViewRows
 {
     public static final String FILE_NAME = "part-00000.parquet";
 
@@ -150,6 +154,12 @@ public final class ViewStore
         String base = root + "/" + view.directory();
         String[] paths = tradeDates.stream().sorted().map(date -> base + "/trade_date=" + date + "/" + FILE_NAME).toArray(String[]::new);
         return spark.read().option("basePath", base).parquet(paths);
+    }
+
+    @Override
+    public Iterator<Row> rows(View view, Set<String> tradeDates, List<String> columns)
+    {
+        return read(view, tradeDates).select(columns.stream().map(column -> col(column)).toArray(Column[]::new)).toLocalIterator();
     }
 
     public String location(View view)

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -85,7 +86,9 @@ class DashboardIT
                 long now = System.currentTimeMillis();
                 data.speed(List.of(new SentTrade(new Trade("MSFT", 444.44, 10, now, List.of(), "simulate", now), 1, market.nextOffset(1))));
                 By msftPrice = By.cssSelector("#symbol-table tr[data-symbol='MSFT'] .price");
-                await().atMost(Duration.ofSeconds(15)).until(() -> browser.findElement(msftPrice).getText().equals("444.44"));
+                // The row is redrawn on each update: an element found just before a redraw goes stale.
+                await().atMost(Duration.ofSeconds(15)).ignoreException(StaleElementReferenceException.class)
+                        .until(() -> browser.findElement(msftPrice).getText().equals("444.44"));
                 assertThat(js.executeScript("return window.notReloaded === true")).isEqualTo(true);
 
                 browser.findElement(By.cssSelector("#symbol-table tr[data-symbol='BINANCE:BTCUSDT']")).click();

@@ -1,5 +1,7 @@
 package io.lambdatrades.speed;
 
+import io.lambdatrades.batch.ViewPublisher;
+import io.lambdatrades.batch.ViewRows;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.Trade;
 import io.lambdatrades.embedded.EmbeddedPostgresServer;
@@ -18,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -29,11 +32,8 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(SharedPostgres.class)
 class SpeedSinkIT
 {
-    // A publish's cutoff and the offsets its views reach: partition 0 below offset 10.
+    // A publish's cutoff; the absorb before it reached partition 0's offset 10.
     private static final long PUBLISHED_CUTOFF = 20_000 * 86_400_000L;
-    private static final List<String> PUBLISH = List.of(
-            "UPDATE lambda.cutoff SET cutoff_ts = to_timestamp(" + PUBLISHED_CUTOFF / 1000 + ")",
-            "INSERT INTO lambda.published_offsets VALUES (0, 10)");
 
     @Test
     void everyFieldArrivesAsSentWithTheChangeAgainstThePreviousTrade(EmbeddedPostgresServer postgres)
@@ -160,9 +160,8 @@ class SpeedSinkIT
         PostgresConnection database = TestDatabases.fresh(postgres, "speed_sink_published");
         SpeedSink sink = new SpeedSink(database, "sink-test");
         long cutoff = PUBLISHED_CUTOFF;
-        for (String sql : PUBLISH) {
-            TestSql.execute(database, sql);
-        }
+        absorbBelowOffsetTen(database);
+        publish(database);
 
         // The speed layer behind the batch layer: offset 5 is in the views; 12 came after the publish's absorb.
         assertThat(sink.write(0, List.of(
@@ -185,13 +184,20 @@ class SpeedSinkIT
         PostgresConnection database = TestDatabases.fresh(postgres, "speed_sink_publish_race");
         SpeedSink sink = new SpeedSink(database, "sink-test");
         long cutoff = PUBLISHED_CUTOFF;
-        try (Connection publish = database.open(); Statement statement = publish.createStatement()) {
-            // What a publish does, up to its commit.
-            publish.setAutoCommit(false);
-            statement.execute("LOCK TABLE lambda.speed_minute IN SHARE ROW EXCLUSIVE MODE");
-            for (String sql : PUBLISH) {
-                statement.execute(sql);
-            }
+        absorbBelowOffsetTen(database);
+        try (Connection blocker = database.open(); Statement statement = blocker.createStatement()) {
+            // The real publish, held after it has locked speed_minute and moved the cutoff, before its commit.
+            blocker.setAutoCommit(false);
+            statement.execute("LOCK TABLE lambda.published_offsets IN ACCESS EXCLUSIVE MODE");
+            CompletableFuture<Void> publish = CompletableFuture.runAsync(() -> {
+                try {
+                    publish(database);
+                }
+                catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            });
+            awaitWaitingFor(database, "published_offsets");
             CompletableFuture<Boolean> write = CompletableFuture.supplyAsync(() -> {
                 try {
                     return sink.write(0, List.of(trade("AAPL", 100, cutoff - 60_000, 0, 5)));
@@ -200,16 +206,40 @@ class SpeedSinkIT
                     throw new CompletionException(e);
                 }
             });
-            await().atMost(Duration.ofSeconds(30)).until(() -> TestSql.column(database,
-                    "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'lambda.speed_minute'::regclass").equals(List.of("1")));
+            awaitWaitingFor(database, "speed_minute");
             assertThat(write).isNotDone();
-            publish.commit();
+            blocker.commit();
+            publish.get(30, TimeUnit.SECONDS);
             assertThat(write.get(30, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(TestSql.column(database, "SELECT count(*) FROM lambda.speed_trades")).containsExactly("1");
         assertThat(TestSql.column(database, "SELECT count(*) FROM lambda.speed_minute"))
                 .as("read after the publish's commit: the trade is in the views it published, not late")
                 .containsExactly("0");
+    }
+
+    /** The absorb ledger's record that the master dataset holds partition 0 below offset 10. */
+    private static void absorbBelowOffsetTen(PostgresConnection database)
+            throws SQLException
+    {
+        TestSql.execute(database, "INSERT INTO lambda.absorb_runs (absorb_id, topic, staging_dir, trades, installed_at) VALUES (1, 'trades', 'speed-sink-it', 10, now())");
+        TestSql.execute(database, "INSERT INTO lambda.absorb_offsets VALUES ('trades', 0, 10, 1)");
+    }
+
+    /** The batch layer's own publish, with no new dates: the cutoff moves and the views reach the absorbed offsets. */
+    private static void publish(PostgresConnection database)
+            throws Exception
+    {
+        ViewRows none = (view, dates, columns) -> {
+            throw new AssertionError("a publish of no dates reads no views");
+        };
+        new ViewPublisher(database, "trades", () -> none).publish(Set.of(), Instant.ofEpochMilli(PUBLISHED_CUTOFF), Duration.ofDays(1));
+    }
+
+    private static void awaitWaitingFor(PostgresConnection database, String table)
+    {
+        await().atMost(Duration.ofSeconds(30)).until(() -> TestSql.column(database,
+                "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'lambda.%s'::regclass".formatted(table)).equals(List.of("1")));
     }
 
     private static KafkaTrade trade(String symbol, double price, long ts, int partition, long offset)
