@@ -10,13 +10,13 @@ import io.lambdatrades.speed.SpeedSink;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 
-import java.util.concurrent.CompletableFuture;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 
 /** The speed query of one mode as the benchmark drives it: started, counted, stopped. */

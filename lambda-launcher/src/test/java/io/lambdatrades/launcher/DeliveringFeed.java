@@ -122,6 +122,26 @@ final class DeliveringFeed
         return keys;
     }
 
+    /**
+     * Where the delivered trades that are not among {@code inKafka} were in the delivery order. A key
+     * delivered more often than Kafka holds it counts its latest deliveries as the missing ones.
+     */
+    List<Integer> missingIndexesFrom(List<SentTrade> inKafka)
+    {
+        Map<String, Long> missing = counted(missingFrom(inKafka));
+        List<Integer> indexes = new ArrayList<>();
+        synchronized (delivered) {
+            for (int i = delivered.size() - 1; i >= 0; i--) {
+                Long left = missing.get(delivered.get(i));
+                if (left != null && left > 0) {
+                    missing.put(delivered.get(i), left - 1);
+                    indexes.add(0, i);
+                }
+            }
+        }
+        return indexes;
+    }
+
     /** Takes back trades delivered to an ingester that lost them, as it said it may have. */
     void forget(List<String> lost)
     {
