@@ -31,11 +31,12 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 @Command(name = "audit", mixinStandardHelpOptions = true,
-        description = {"Recomputes each day's aggregates straight from the trades (the master dataset, and Kafka for what it has not absorbed yet)",
-                "and compares them with what the serving views answer, day by day and symbol by symbol. It expects every trade up to Kafka's",
-                "end offsets: what the speed layer has not written yet is lag, waited for (--wait), then a failure. Auditing every day also",
-                "checks the master dataset against the absorb ledger, offset by offset. Exit code 1 on any difference or remaining lag.",
-                "Without --date: every day, daily and hourly buckets; with it: that day's minutes too (--grain to choose)."})
+        description = {"Recomputes each day's aggregates straight from the trades (the master dataset, and Kafka for what it has not absorbed yet) "
+                + "and compares them with what the serving views answer, day by day and symbol by symbol.",
+                "It expects every trade up to Kafka's end offsets when it starts: what the speed layer has not written yet is lag, "
+                + "waited for (--wait), then a failure. Auditing every day also checks the master dataset against the absorb ledger, offset by offset.",
+                "Without --date: every day, daily and hourly buckets; with it: that day's minutes too (--grain to choose).",
+                "Exit code 0 when equal, 1 on any difference or remaining lag, 2 for bad arguments."})
 final class AuditCommand
         implements Callable<Integer>
 {
