@@ -153,6 +153,16 @@ class ServingAuditIT
             assertThat(ledger.doubled()).isEmpty();
         });
         assertThat(tampered.differences()).isNotEmpty();
+
+        // A file installed twice: each of its offsets is named as held more than once.
+        Path copied;
+        try (var files = Files.walk(dir.resolve("warehouse"))) {
+            copied = files.filter(file -> file.toString().endsWith(".avro") && file.toString().contains("trade_date=2026-11-20")).findFirst().orElseThrow();
+        }
+        long copiedTrades = hive.spark().read().format("avro").load(copied.toString()).count();
+        Files.copy(copied, copied.resolveSibling("again-" + copied.getFileName()));
+        assertThat(audit(fixture, AuditScope.everyDay()).ledger()).hasValueSatisfying(ledger ->
+                assertThat(ledger.doubled().stream().mapToLong(OffsetRange::count).sum()).isEqualTo(copiedTrades));
     }
 
     @Test

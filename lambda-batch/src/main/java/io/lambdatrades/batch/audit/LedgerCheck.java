@@ -1,27 +1,25 @@
 package io.lambdatrades.batch.audit;
 
 import io.lambdatrades.batch.OffsetCoverage;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.function.ForeachPartitionFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.util.LongAccumulator;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lag;
-import static org.apache.spark.sql.functions.max;
 
 /**
  * The master dataset against the absorb ledger, offset by offset: every offset the ledger says was
  * absorbed is in the dataset exactly once, except those Kafka lost before they were read and those
- * that did not decode, which are listed. Only the breaks in each partition's run of offsets are
- * brought to the driver, so a clean dataset costs one sorted pass.
+ * that did not decode, which are listed. One pass gathers the offsets held as ranges (no sort, no
+ * shuffle); only when the rows outnumber the distinct offsets are the doubled ones looked for.
  *
  * @param missing absorbed offsets the dataset does not hold and nothing explains
  * @param doubled offsets the dataset holds more than once
@@ -53,56 +51,46 @@ public record LedgerCheck(List<OffsetRange> missing, List<OffsetRange> doubled, 
     static LedgerCheck of(Dataset<Row> positions, Map<Integer, Long> absorbed, List<OffsetRange> lost, List<OffsetRange> undecodable)
     {
         requireNonNull(positions, "positions is null");
-        List<Row> breaks = positions
-                .withColumn("previous", lag(col("kafka_offset"), 1).over(Window.partitionBy(col("kafka_partition")).orderBy(col("kafka_offset"))))
-                .where(col("previous").isNull().or(col("kafka_offset").notEqual(col("previous").plus(1))))
-                .select("kafka_partition", "kafka_offset", "previous")
-                .collectAsList();
-        Map<Integer, Long> last = new TreeMap<>();
-        positions.groupBy(col("kafka_partition")).agg(max(col("kafka_offset"))).collectAsList()
-                .forEach(row -> last.put(row.getInt(0), row.getLong(1)));
+        SparkContext spark = positions.sparkSession().sparkContext();
+        OffsetCoverage held = new OffsetCoverage();
+        spark.register(held, "audit-master-offsets");
+        LongAccumulator rows = spark.longAccumulator("audit-master-rows");
+        positions.foreachPartition((ForeachPartitionFunction<Row>) partitionRows -> partitionRows.forEachRemaining(row -> {
+            held.add(row.getInt(0), row.getLong(1));
+            rows.add(1);
+        }));
 
         OffsetCoverage explained = new OffsetCoverage();
         lost.forEach(range -> explained.add(range.partition(), range.first(), range.end()));
         undecodable.forEach(range -> explained.add(range.partition(), range.first(), range.end()));
-        OffsetCoverage doubled = new OffsetCoverage();
         List<OffsetRange> missing = new ArrayList<>();
         List<OffsetRange> unrecorded = new ArrayList<>();
+        Map<Integer, List<OffsetCoverage.Range>> ranges = held.value();
         TreeSet<Integer> partitions = new TreeSet<>(absorbed.keySet());
-        partitions.addAll(last.keySet());
+        partitions.addAll(ranges.keySet());
         for (int partition : partitions) {
             long end = absorbed.getOrDefault(partition, 0L);
-            List<OffsetRange> gaps = new ArrayList<>();
-            breaks.stream().filter(row -> row.getInt(0) == partition).sorted(Comparator.comparingLong(row -> row.getLong(1))).forEach(row -> {
-                long offset = row.getLong(1);
-                if (row.isNullAt(2)) {
-                    addGap(gaps, partition, 0, Math.min(offset, end));
-                }
-                else if (offset == row.getLong(2)) {
-                    doubled.add(partition, offset);
-                }
-                else {
-                    addGap(gaps, partition, row.getLong(2) + 1, Math.min(offset, end));
-                }
-            });
-            long next = last.containsKey(partition) ? last.get(partition) + 1 : 0;
-            addGap(gaps, partition, next, end);
-            if (next > end) {
-                unrecorded.add(new OffsetRange(partition, Math.max(end, 0), next));
-            }
-            for (OffsetRange gap : gaps) {
+            for (OffsetCoverage.Range gap : held.missing(partition, 0, end)) {
                 explained.missing(partition, gap.first(), gap.end()).forEach(range -> missing.add(new OffsetRange(partition, range.first(), range.end())));
             }
+            for (OffsetCoverage.Range range : ranges.getOrDefault(partition, List.of())) {
+                if (range.end() > end) {
+                    unrecorded.add(new OffsetRange(partition, Math.max(range.first(), end), range.end()));
+                }
+            }
         }
-        List<OffsetRange> twice = new ArrayList<>();
-        doubled.value().forEach((partition, ranges) -> ranges.forEach(range -> twice.add(new OffsetRange(partition, range.first(), range.end()))));
-        return new LedgerCheck(missing, twice, unrecorded, lost, undecodable);
+        List<OffsetRange> doubled = rows.value() > held.count() ? doubled(positions) : List.of();
+        return new LedgerCheck(missing, doubled, unrecorded, lost, undecodable);
     }
 
-    private static void addGap(List<OffsetRange> gaps, int partition, long first, long end)
+    /** The offsets held more than once: a grouping of every row, run only when there are some. */
+    private static List<OffsetRange> doubled(Dataset<Row> positions)
     {
-        if (first < end) {
-            gaps.add(new OffsetRange(partition, first, end));
-        }
+        OffsetCoverage doubled = new OffsetCoverage();
+        positions.groupBy(col("kafka_partition"), col("kafka_offset")).count().where(col("count").gt(1)).collectAsList()
+                .forEach(row -> doubled.add(row.getInt(0), row.getLong(1)));
+        List<OffsetRange> ranges = new ArrayList<>();
+        doubled.value().forEach((partition, covered) -> covered.forEach(range -> ranges.add(new OffsetRange(partition, range.first(), range.end()))));
+        return ranges;
     }
 }
