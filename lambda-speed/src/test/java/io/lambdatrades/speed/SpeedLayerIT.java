@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -213,14 +214,7 @@ class SpeedLayerIT
 
         // No broker takes a topic of that name: every send fails.
         try (KafkaProducer<byte[], byte[]> dlq = producer(kafka)) {
-            StreamingQuery query = start(mode, kafka, topic, "no such topic!", database, checkpoint, dlq);
-            try {
-                assertThatThrownBy(() -> query.awaitTermination(Duration.ofSeconds(90).toMillis())).isInstanceOf(StreamingQueryException.class)
-                        .hasStackTraceContaining("cannot send a record that is no trade");
-            }
-            finally {
-                query.stop();
-            }
+            assertFailsWith(start(mode, kafka, topic, "no such topic!", database, checkpoint, dlq), "cannot send a record that is no trade");
         }
         // The trades after the record stay unwritten: a restart reads the record again and sends it.
         assertThat(count(database)).isZero();
@@ -239,16 +233,22 @@ class SpeedLayerIT
         produce(kafka, topic, List.of(trade("AAPL", 5_000, BASE_TS)));
 
         try (KafkaProducer<byte[], byte[]> dlq = producer(kafka)) {
-            StreamingQuery query = start(mode, kafka, topic, database, checkpoint, dlq);
-            try {
-                assertThatThrownBy(() -> query.awaitTermination(Duration.ofSeconds(90).toMillis())).isInstanceOf(StreamingQueryException.class)
-                        .hasStackTraceContaining("violates check constraint");
-            }
-            finally {
-                query.stop();
-            }
+            assertFailsWith(start(mode, kafka, topic, database, checkpoint, dlq), "violates check constraint");
         }
         assertThat(count(database)).isZero();
+    }
+
+    /** The query stops by itself, failed, with {@code cause} in its failure. */
+    private static void assertFailsWith(StreamingQuery query, String cause)
+            throws TimeoutException
+    {
+        try {
+            assertThatThrownBy(() -> query.awaitTermination(Duration.ofSeconds(90).toMillis())).isInstanceOf(StreamingQueryException.class)
+                    .hasStackTraceContaining(cause);
+        }
+        finally {
+            query.stop();
+        }
     }
 
     /** The two ways the speed layer runs: they must give the same tables. */
