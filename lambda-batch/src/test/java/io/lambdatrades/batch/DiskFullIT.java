@@ -55,7 +55,8 @@ class DiskFullIT
 
             // Full before the run: the absorb fails and nothing moves.
             fill(filler);
-            assertThatThrownBy(() -> fixture.pipeline().run(BatchRequest.closing(CUTOFF, "test"))).hasStackTraceContaining("No space left on device");
+            assertThatThrownBy(() -> fixture.pipeline().run(BatchRequest.closing(CUTOFF, "test"))).hasStackTraceContaining("No space left on device")
+                    .satisfies(failure -> assertThat(BatchErrors.isTransient(failure)).as("a full disk is worth another attempt").isTrue());
             assertThat(fixture.query("SELECT state || ': ' || error FROM lambda.batch_runs")).singleElement().asString()
                     .startsWith("failed: ").contains("No space left on device").doesNotContain("\n");
             assertThat(fixture.query("SELECT count(*) FROM lambda.absorb_offsets")).containsExactly("0");

@@ -1,5 +1,6 @@
 package io.lambdatrades.launcher;
 
+import io.lambdatrades.batch.BatchErrors;
 import io.lambdatrades.batch.BatchPipeline;
 import io.lambdatrades.batch.BatchRequest;
 import io.lambdatrades.common.PostgresConnection;
@@ -22,7 +23,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"One batch run: absorb, views, publish. Without options it closes every period ended by now.",
-                "While 'lambda up' runs its scheduler, the run goes through the scheduler's queue and this command waits for it."})
+                "While 'lambda up' runs its scheduler, the run goes through the scheduler's queue and this command waits for it.",
+                "Exit codes: 0 done; 1 failed, another attempt may succeed (a lost connection, a full disk); 2 bad arguments;"
+                        + " 3 failed in a way another attempt would meet again (bad data, an integrity error, a bug), which the scheduler does not retry."})
 final class BatchRunCommand
         implements Callable<Integer>
 {
@@ -79,11 +82,23 @@ final class BatchRunCommand
             BatchPipeline pipeline = new BatchPipeline(spark, config.batch(), postgres, bootstrapServers, config.kafka().topic(),
                     (step, detail) -> console.line(String.format(Locale.ROOT, "  %-9s %s  (%.1f s)", step.name().toLowerCase(Locale.ROOT).replaceFirst("_.*", ""),
                             detail, (System.nanoTime() - started) / 1e9)));
-            BatchPipeline.BatchResult result = request == null ? pipeline.resume(selection.runId) : pipeline.run(request);
+            BatchPipeline.BatchResult result = run(pipeline, request);
             console.line(String.format(Locale.ROOT, "lambda batch run: run %d succeeded in %.1f s: %,d trades absorbed, %d date(s) recomputed, cutoff %s",
                     result.runId(), (System.nanoTime() - started) / 1e9, result.absorbedTrades(), result.viewDates().size(), result.cutoff()));
         }
         return 0;
+    }
+
+    /** The run, its failure classified: one another attempt would meet again exits 3, which the scheduler does not retry. */
+    private BatchPipeline.BatchResult run(BatchPipeline pipeline, BatchRequest request)
+            throws Exception
+    {
+        try {
+            return request == null ? pipeline.resume(selection.runId) : pipeline.run(request);
+        }
+        catch (Exception e) {
+            throw BatchErrors.isTransient(e) ? e : new PermanentFailure(e);
+        }
     }
 
     /** What was asked for, or null for a run of the history (--run-id). */

@@ -1,5 +1,6 @@
 package io.lambdatrades.launcher;
 
+import io.lambdatrades.common.ExitCodes;
 import io.lambdatrades.common.Failures;
 import io.lambdatrades.common.config.ConfigException;
 import picocli.CommandLine;
@@ -12,21 +13,19 @@ import java.io.PrintWriter;
 
 /**
  * Every failure is one line on stderr ({@code lambda: ...}), a stack trace only with --verbose.
- * Exit codes: 2 for bad arguments or configuration, 1 for a failure while running.
+ * Exit codes ({@link ExitCodes}): 2 for bad arguments or configuration, 1 for a failure while running,
+ * 3 for a {@link PermanentFailure}, which another attempt would meet again.
  */
 final class OneLineErrors
         implements IExecutionExceptionHandler, IParameterExceptionHandler
 {
-    static final int EXIT_FAILURE = 1;
-    static final int EXIT_USAGE = 2;
-
     @Override
     public int handleParseException(ParameterException e, String[] args)
     {
         PrintWriter err = e.getCommandLine().getErr();
         err.println("lambda: " + e.getMessage() + " (see 'lambda " + commandPath(e.getCommandLine()) + "--help')");
         err.flush();
-        return EXIT_USAGE;
+        return ExitCodes.USAGE;
     }
 
     @Override
@@ -36,14 +35,14 @@ final class OneLineErrors
         if (e instanceof ConfigException config) {
             config.problems().forEach(problem -> err.println("lambda: configuration: " + problem));
             err.flush();
-            return EXIT_USAGE;
+            return ExitCodes.USAGE;
         }
         if (parseResult.expandedArgs().contains("--verbose") || parseResult.expandedArgs().contains("-v")) {
             e.printStackTrace(err);
         }
         err.println("lambda: " + Failures.oneLine(e));
         err.flush();
-        return EXIT_FAILURE;
+        return e instanceof PermanentFailure ? ExitCodes.PERMANENT_FAILURE : ExitCodes.FAILURE;
     }
 
     private static String commandPath(CommandLine commandLine)

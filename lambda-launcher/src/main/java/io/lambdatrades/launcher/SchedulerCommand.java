@@ -16,7 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 @Command(name = "scheduler", mixinStandardHelpOptions = true,
         description = "Run only the scheduler: closes each batch period at its end plus batch.delay (or on batch.schedule), catches up what was missed, "
@@ -42,12 +43,18 @@ final class SchedulerCommand
         ChildJvmBatchRunner runner = new ChildJvmBatchRunner(LambdaJvm.command(List.of()), common.childOptions(config),
                 ChildEnvironment.of(pid, bootstrapServers, postgres), config.dataDir().resolve("logs").resolve("batch.out"));
         Console console = new Console(System.out, System.console() != null);
-        CountDownLatch stopped = new CountDownLatch(1);
-        StopSignals.onStop(stopped::countDown);
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        StopSignals.onStop(() -> stopped.complete(null));
         try (SchedulerLayer scheduler = SchedulerLayer.start(config, postgres, bootstrapServers, runner, hostName() + ":" + pid)) {
             console.line("lambda scheduler: " + describe(config) + "; runs in " + postgres.redactedUrl() + " (lambda batch history)"
                     + (scheduler.caughtUp().isEmpty() ? "" : "; " + scheduler.caughtUp().size() + " period(s) due at start, closed in order"));
-            stopped.await();
+            try {
+                CompletableFuture.anyOf(stopped, scheduler.failure()).join();
+            }
+            catch (CompletionException e) {
+                // One line, exit 1: the supervisor restarts the scheduler and status shows why.
+                throw (Exception) e.getCause();
+            }
         }
         console.line("lambda scheduler: stopped");
         return 0;

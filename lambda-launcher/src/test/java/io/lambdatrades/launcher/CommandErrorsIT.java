@@ -1,5 +1,6 @@
 package io.lambdatrades.launcher;
 
+import io.lambdatrades.common.ExitCodes;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.embedded.EmbeddedKafka;
 import io.lambdatrades.embedded.EmbeddedMetastoreDatabase;
@@ -194,7 +195,8 @@ class CommandErrorsIT
         assertThat(badDelay.stderr()).startsWith("lambda: configuration: batch.delay: must be a duration such as 500ms, 30s, 15m, 2h or 1d").doesNotContain("\n");
         assertThat(nowhere.exitCode()).isEqualTo(2);
         assertThat(nowhere.stderr()).isEqualTo("lambda: configuration: kafka.bootstrap.servers: not set, and no 'lambda up' is running on " + dir.toAbsolutePath().normalize());
-        assertThat(noSuchRun.exitCode()).isEqualTo(1);
+        // Another attempt would not find it either: exit 3, which the scheduler does not retry.
+        assertThat(noSuchRun.exitCode()).isEqualTo(ExitCodes.PERMANENT_FAILURE);
         assertThat(noSuchRun.stderr()).isEqualTo("lambda: no batch run 999 in the history");
         assertThat(auditTask.exitCode()).isEqualTo(2);
         assertThat(auditTask.stderr()).startsWith("lambda: the audit is not a task of its own here: run 'lambda audit --date D' after the publish").doesNotContain("\n");

@@ -5,7 +5,7 @@ package io.lambdatrades.scheduler;
 public interface BatchRunner
 {
     /**
-     * @throws BatchRunFailedException when the run did not succeed, with why in one line
+     * @throws BatchRunFailedException when the run did not succeed, with why in one line and whether another attempt may succeed
      * @throws InterruptedException when the scheduler is stopping; the run is stopped too
      */
     void run(QueuedRun run)
@@ -14,9 +14,18 @@ public interface BatchRunner
     final class BatchRunFailedException
             extends Exception
     {
-        public BatchRunFailedException(String message)
+        private final boolean retryable;
+
+        /** @param retryable false when another attempt would fail the same way (bad data, an integrity error, a bug) */
+        public BatchRunFailedException(String message, boolean retryable)
         {
             super(message);
+            this.retryable = retryable;
+        }
+
+        public boolean retryable()
+        {
+            return retryable;
         }
     }
 }

@@ -12,6 +12,8 @@ import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.CronSchedule;
 import com.github.kagkarlsson.scheduler.task.schedule.Schedule;
 import com.github.kagkarlsson.scheduler.task.schedule.Schedules;
+import io.lambdatrades.common.Failures;
+import io.lambdatrades.common.PostgresErrors;
 import io.lambdatrades.common.config.ConfigException;
 import io.lambdatrades.common.config.SchedulerConfig;
 
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import static java.util.Objects.requireNonNull;
 
@@ -29,7 +32,9 @@ import static java.util.Objects.requireNonNull;
  * {@code batch-close} queues the periods that are due, at each period's end plus the delay (or on the
  * configured cron); {@code batch-queue} works through the queue every few seconds. db-scheduler runs
  * each at most once at a time across every scheduler on the database and revives one whose scheduler
- * died (no heartbeat).
+ * died (no heartbeat). A database error a retry may cure is retried at the task's next tick; one it
+ * would not (bad data, an integrity or schema error, {@link PostgresErrors}) fails the scheduler, whose
+ * supervisor restarts it and shows the error.
  */
 public final class BatchScheduler
 {
@@ -48,6 +53,7 @@ public final class BatchScheduler
     private final QueueWorker worker;
     private final Schedule schedule;
     private final Clock clock;
+    private final CompletableFuture<Void> failure = new CompletableFuture<>();
 
     public BatchScheduler(SchedulerConfig config, Duration period, PeriodCloser closer, QueueWorker worker, Clock clock)
     {
@@ -99,6 +105,12 @@ public final class BatchScheduler
         return builder;
     }
 
+    /** Completes exceptionally, with one line, when a task met a database error that no retry would cure. */
+    public CompletableFuture<Void> failure()
+    {
+        return failure;
+    }
+
     /** Queues what came due while nothing ran, before the first tick: a start after downtime catches up at once. */
     public List<BatchPeriod> catchUp(Instant now)
             throws SQLException
@@ -117,7 +129,7 @@ public final class BatchScheduler
             }
         }
         catch (SQLException e) {
-            throw new IllegalStateException("cannot queue the due periods: " + e.getMessage(), e);
+            throw failed("cannot queue the due periods", e);
         }
     }
 
@@ -128,8 +140,18 @@ public final class BatchScheduler
             worker.drain();
         }
         catch (SQLException e) {
-            throw new IllegalStateException("cannot work through the batch queue: " + e.getMessage(), e);
+            throw failed("cannot work through the batch queue", e);
         }
+    }
+
+    /** The task's failure, which db-scheduler retries at its next tick; the scheduler's own when no retry would cure it. */
+    private IllegalStateException failed(String what, SQLException e)
+    {
+        IllegalStateException failed = new IllegalStateException(what + ": " + Failures.oneLine(e), e);
+        if (!PostgresErrors.isTransient(e)) {
+            failure.completeExceptionally(failed);
+        }
+        return failed;
     }
 
     private static Schedule cron(String expression)

@@ -1,5 +1,7 @@
 package io.lambdatrades.scheduler;
 
+import io.lambdatrades.common.ExitCodes;
+
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +18,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * Runs {@code lambda batch run --run-id N} in a JVM of its own, as spark-submit would, so that a
  * crash of the batch work never takes the scheduler down. The child's console is appended to a log;
- * a failure is reported with the child's last line, which is its one-line error.
+ * a failure is reported with the child's last line, which is its one-line error, and is retried unless
+ * the child exited with {@link ExitCodes#PERMANENT_FAILURE}.
  */
 public final class ChildJvmBatchRunner
         implements BatchRunner
@@ -61,7 +64,7 @@ public final class ChildJvmBatchRunner
             child = builder.start();
         }
         catch (IOException e) {
-            throw new BatchRunFailedException("cannot start the batch JVM: " + e.getMessage());
+            throw new BatchRunFailedException("cannot start the batch JVM: " + e.getMessage(), true);
         }
         int exitCode;
         try {
@@ -77,7 +80,7 @@ public final class ChildJvmBatchRunner
         if (exitCode != 0) {
             String reason = exitCode > 128 ? "the batch JVM (pid " + child.pid() + ") was killed by signal " + (exitCode - 128)
                     : lastLine(logStart).orElse("the batch JVM exited with code " + exitCode);
-            throw new BatchRunFailedException(reason + " (see " + log + ")");
+            throw new BatchRunFailedException(reason + " (see " + log + ")", exitCode != ExitCodes.PERMANENT_FAILURE);
         }
     }
 

@@ -14,8 +14,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Works through the run queue, one run at a time, oldest first. A failed attempt is retried with
- * exponential backoff from its first unfinished task; after the last retry the run is failed with its
- * error and the queue goes on. Only one worker runs at a time across every scheduler (db-scheduler
+ * exponential backoff from its first unfinished task; after the last retry, or at once when another
+ * attempt would fail the same way, the run is failed with its error and the queue goes on. Only one worker runs at a time across every scheduler (db-scheduler
  * picks the queue task once), so a run found running belongs to a worker that died.
  */
 public final class QueueWorker
@@ -52,7 +52,7 @@ public final class QueueWorker
                 return;
             }
             if (run.state().equals("running")) {
-                failed(run.runId(), run.attempts(), "attempt " + run.attempts() + " stopped with the scheduler that ran it (no heartbeat)");
+                failed(run.runId(), run.attempts(), "attempt " + run.attempts() + " stopped with the scheduler that ran it (no heartbeat)", true);
                 continue;
             }
             int attempt = queue.started(run.runId());
@@ -61,11 +61,11 @@ public final class QueueWorker
                 runner.run(run);
                 String state = queue.state(run.runId());
                 if (!state.equals("success")) {
-                    failed(run.runId(), attempt, "the batch JVM exited without finishing the run (state " + state + ")");
+                    failed(run.runId(), attempt, "the batch JVM exited without finishing the run (state " + state + ")", true);
                 }
             }
             catch (BatchRunner.BatchRunFailedException e) {
-                failed(run.runId(), attempt, e.getMessage());
+                failed(run.runId(), attempt, e.getMessage(), e.retryable());
             }
             catch (InterruptedException e) {
                 queue.requeue(run.runId(), "attempt " + attempt + " stopped with the scheduler");
@@ -75,10 +75,14 @@ public final class QueueWorker
         }
     }
 
-    private void failed(long runId, int attempts, String error)
+    private void failed(long runId, int attempts, String error, boolean retryable)
             throws SQLException
     {
-        if (attempts <= retries) {
+        if (!retryable) {
+            log.warn("Batch run {} failed in a way another attempt would meet again, not retried: {}", runId, error);
+            queue.attemptFailed(runId, error, Optional.empty());
+        }
+        else if (attempts <= retries) {
             Duration wait = backoff.multipliedBy(1L << Math.min(attempts - 1, 20));
             // In milliseconds: PostgreSQL keeps microseconds and would round a later nanosecond up, past the time it is due.
             Instant next = clock.now().plus(wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait).truncatedTo(ChronoUnit.MILLIS);

@@ -11,6 +11,7 @@ import io.lambdatrades.common.config.LambdaConfig;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import static java.util.Objects.requireNonNull;
 
@@ -21,12 +22,14 @@ public final class SchedulerLayer
     private final HikariDataSource dataSource;
     private final Scheduler scheduler;
     private final List<BatchPeriod> caughtUp;
+    private final CompletableFuture<Void> failure;
 
-    private SchedulerLayer(HikariDataSource dataSource, Scheduler scheduler, List<BatchPeriod> caughtUp)
+    private SchedulerLayer(HikariDataSource dataSource, Scheduler scheduler, List<BatchPeriod> caughtUp, CompletableFuture<Void> failure)
     {
         this.dataSource = dataSource;
         this.scheduler = scheduler;
         this.caughtUp = List.copyOf(caughtUp);
+        this.failure = failure;
     }
 
     /**
@@ -46,7 +49,7 @@ public final class SchedulerLayer
         List<BatchPeriod> caughtUp = batch.catchUp(Instant.now());
         HikariDataSource dataSource = dataSource(postgres);
         try {
-            return new SchedulerLayer(dataSource, batch.start(dataSource, name), caughtUp);
+            return new SchedulerLayer(dataSource, batch.start(dataSource, name), caughtUp, batch.failure());
         }
         catch (RuntimeException e) {
             dataSource.close();
@@ -58,6 +61,12 @@ public final class SchedulerLayer
     public List<BatchPeriod> caughtUp()
     {
         return caughtUp;
+    }
+
+    /** Completes exceptionally when the scheduler met a database error no retry would cure: the layer must stop and say it. */
+    public CompletableFuture<Void> failure()
+    {
+        return failure;
     }
 
     /** Stops taking work; a run in progress is stopped and goes back to the head of the queue. */

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -96,7 +97,7 @@ class SchedulerIT
             throws Exception
     {
         setCutoff(DAY_1);
-        runner.script(DAY_1.plus(DAY), attempt -> attempt <= 2 ? Optional.of("views: disk full (attempt " + attempt + ")") : Optional.empty());
+        runner.script(DAY_1.plus(DAY), attempt -> attempt <= 2 ? Optional.of(new BatchRunner.BatchRunFailedException("views: disk full (attempt " + attempt + ")", true)) : Optional.empty());
         ManualScheduler scheduler = closeFirstPeriod(3);
         assertThat(runs()).containsExactly("2026-11-24T00:00:00Z schedule retrying 1");
         assertThat(query("SELECT error || ' @ ' || next_attempt_at::text FROM lambda.batch_runs"))
@@ -123,7 +124,7 @@ class SchedulerIT
             throws Exception
     {
         setCutoff(DAY_1);
-        runner.script(DAY_1.plus(DAY), attempt -> Optional.of("absorb: Kafka unreachable"));
+        runner.script(DAY_1.plus(DAY), attempt -> Optional.of(new BatchRunner.BatchRunFailedException("absorb: Kafka unreachable", true)));
         ManualScheduler scheduler = closeFirstPeriod(2);
         scheduler.tick(BACKOFF);
         runDue(scheduler);
@@ -135,6 +136,39 @@ class SchedulerIT
         scheduler.setTime(DAY_1.plus(DAY.multipliedBy(2)).plus(DELAY));
         runDue(scheduler);
         assertThat(runs()).containsExactly("2026-11-24T00:00:00Z schedule failed 3", "2026-11-25T00:00:00Z schedule success 1");
+    }
+
+    @Test
+    void aRunThatAnotherAttemptWouldFailTheSameWayFailsAtOnce()
+            throws Exception
+    {
+        setCutoff(DAY_1);
+        runner.script(DAY_1.plus(DAY), attempt -> Optional.of(new BatchRunner.BatchRunFailedException("views: Malformed data. Length is negative: -40", false)));
+        closeFirstPeriod(3);
+        assertThat(runs()).containsExactly("2026-11-24T00:00:00Z schedule failed 1");
+        assertThat(query("SELECT error || ' ' || (next_attempt_at IS NULL) FROM lambda.batch_runs")).containsExactly("views: Malformed data. Length is negative: -40 true");
+    }
+
+    @Test
+    void aDatabaseErrorNoRetryCuresFailsTheSchedulerInsteadOfRecurringEachTick()
+            throws Exception
+    {
+        setCutoff(DAY_1);
+        SettableClock clock = new SettableClock();
+        clock.set(DAY_1.plus(DAY));
+        BatchScheduler batch = batchScheduler(clock, 3);
+        ManualScheduler scheduler = batch.configure(TestHelper.createManualScheduler(dataSource)).clock(clock).build();
+        scheduler.start();
+        runDue(scheduler);
+        assertThat(batch.failure()).isNotDone();
+
+        // A schema error (42P01): every next tick would fail the same way.
+        execute("ALTER TABLE lambda.batch_runs RENAME TO batch_runs_gone");
+        scheduler.setTime(DAY_1.plus(DAY).plus(DELAY));
+        runDue(scheduler);
+        assertThat(batch.failure()).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
+                .havingCause().withMessageMatching("cannot (queue the due periods|work through the batch queue): ERROR: relation \"lambda.batch_runs\" does not exist");
+        execute("ALTER TABLE lambda.batch_runs_gone RENAME TO batch_runs");
     }
 
     @Test
@@ -168,7 +202,7 @@ class SchedulerIT
     {
         setCutoff(DAY_1);
         RunQueue queue = new RunQueue(database);
-        runner.script(DAY_1.plus(DAY), attempt -> attempt == 1 ? Optional.of("first attempt fails") : Optional.empty());
+        runner.script(DAY_1.plus(DAY), attempt -> attempt == 1 ? Optional.of(new BatchRunner.BatchRunFailedException("first attempt fails", true)) : Optional.empty());
         ManualScheduler scheduler = closeFirstPeriod(3);
         long backfill = queue.enqueue(new BatchPeriod(DAY_1, DAY_1.plus(DAY)), "backfill",
                 Optional.of(java.time.LocalDate.parse("2026-11-01")), Optional.of(java.time.LocalDate.parse("2026-11-03")));
@@ -315,7 +349,7 @@ class SchedulerIT
             implements BatchRunner
     {
         private final PostgresConnection database;
-        private final Map<Instant, Function<Integer, Optional<String>>> scripts = new ConcurrentHashMap<>();
+        private final Map<Instant, Function<Integer, Optional<BatchRunFailedException>>> scripts = new ConcurrentHashMap<>();
         private final Map<Instant, AtomicInteger> attempts = new ConcurrentHashMap<>();
         private final List<Instant> periodsRun = Collections.synchronizedList(new ArrayList<>());
         private final AtomicInteger running = new AtomicInteger();
@@ -327,7 +361,7 @@ class SchedulerIT
             this.database = database;
         }
 
-        void script(Instant periodEnd, Function<Integer, Optional<String>> failure)
+        void script(Instant periodEnd, Function<Integer, Optional<BatchRunFailedException>> failure)
         {
             scripts.put(periodEnd, failure);
         }
@@ -355,9 +389,9 @@ class SchedulerIT
             try {
                 Thread.sleep(hold.toMillis());
                 int attempt = attempts.computeIfAbsent(run.period().end(), key -> new AtomicInteger()).incrementAndGet();
-                Optional<String> failure = scripts.getOrDefault(run.period().end(), any -> Optional.empty()).apply(attempt);
+                Optional<BatchRunFailedException> failure = scripts.getOrDefault(run.period().end(), any -> Optional.empty()).apply(attempt);
                 if (failure.isPresent()) {
-                    throw new BatchRunFailedException(failure.get());
+                    throw failure.get();
                 }
                 if (run.trigger().equals("schedule") || run.trigger().equals("catch-up")) {
                     periodsRun.add(run.period().end());
@@ -368,7 +402,7 @@ class SchedulerIT
                     statement.executeUpdate();
                 }
                 catch (SQLException e) {
-                    throw new BatchRunFailedException(e.getMessage());
+                    throw new BatchRunFailedException(e.getMessage(), true);
                 }
             }
             finally {
