@@ -1,5 +1,6 @@
 package io.lambdatrades.batch;
 
+import io.lambdatrades.common.BatchRunState;
 import io.lambdatrades.common.PostgresConnection;
 
 import java.sql.Array;
@@ -148,7 +149,7 @@ public final class BatchRunLog
         try (Connection connection = postgres.open();
                 PreparedStatement statement = connection.prepareStatement(
                         "UPDATE lambda.batch_task_runs SET state = ?, ended_at = now(), error = ? WHERE run_id = ? AND task = ?")) {
-            statement.setString(1, error == null ? "success" : "failed");
+            statement.setString(1, (error == null ? BatchRunState.SUCCESS : BatchRunState.FAILED).value());
             statement.setString(2, error);
             statement.setLong(3, runId);
             statement.setString(4, task.id());
@@ -229,7 +230,7 @@ public final class BatchRunLog
         try (Connection connection = postgres.open();
                 PreparedStatement statement = connection.prepareStatement(
                         "UPDATE lambda.batch_runs SET state = ?, ended_at = now(), error = ?, next_attempt_at = NULL WHERE run_id = ?")) {
-            statement.setString(1, error == null ? "success" : "failed");
+            statement.setString(1, (error == null ? BatchRunState.SUCCESS : BatchRunState.FAILED).value());
             statement.setString(2, error);
             statement.setLong(3, runId);
             statement.executeUpdate();

@@ -1,6 +1,7 @@
 package io.lambdatrades.bench;
 
 import io.lambdatrades.common.PostgresConnection;
+import io.lambdatrades.common.SpeedQueryNames;
 import io.lambdatrades.embedded.EmbeddedKafka;
 import io.lambdatrades.speed.RealTimeGroupWriter;
 import io.lambdatrades.speed.RealTimeSpeedQuery;
@@ -42,7 +43,7 @@ final class RunningQuery
                     Duration.ofMillis(Long.getLong("group.ms", 5)), Integer.getInteger("group.trades", 500));
             return new RunningQuery(new RealTimeSpeedQuery(spark, kafka.bootstrapServers(), topic, checkpoint, writer).start(), null, database);
         }
-        SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQuery.NAME), deadLetter -> CompletableFuture.completedFuture(null));
+        SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQueryNames.QUERY), deadLetter -> CompletableFuture.completedFuture(null));
         StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, checkpoint,
                 Duration.ofMillis(Long.getLong("trigger.ms", 100)), Integer.getInteger("max.batch.trades", 100_000), writer).start();
         return new RunningQuery(query, writer, database);
@@ -56,7 +57,7 @@ final class RunningQuery
             return microBatchWriter.written();
         }
         try (Connection connection = database.open(); Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT coalesce(sum(trades), 0) FROM lambda.speed_batches WHERE query_name = '" + SpeedSink.REAL_TIME_QUERY + "'")) {
+                ResultSet rows = statement.executeQuery("SELECT coalesce(sum(trades), 0) FROM lambda.speed_batches WHERE query_name = '" + SpeedQueryNames.REAL_TIME_GROUPS + "'")) {
             rows.next();
             return rows.getLong(1);
         }

@@ -3,11 +3,11 @@ package io.lambdatrades.launcher;
 import io.lambdatrades.common.PostgresSchema;
 import io.lambdatrades.common.config.LambdaConfig;
 import io.lambdatrades.scheduler.RunHistory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -57,12 +57,12 @@ final class BatchHistoryCommand
         Instant now = Instant.now();
         out.printf(Locale.ROOT, ROW, "RUN", "PERIOD", "TRIGGER", "STATE", "TRY", "STARTED (UTC)", "DURATION", "TRADES", "ROWS", "TASKS", "ERROR");
         for (RunHistory.Run run : runs) {
-            out.printf(Locale.ROOT, ROW, run.runId(), period(run, config.batch().period()), run.trigger(), run.state(), run.attempts(),
+            out.printf(Locale.ROOT, ROW, run.runId(), period(run, config.batch().period()), run.trigger(), run.state().value(), run.attempts(),
                     run.startedAt().map(TIME::format).orElse("-"),
                     run.duration(now).map(BatchHistoryCommand::seconds).orElse("-"),
                     run.tradesAbsorbed().map(trades -> String.format(Locale.ROOT, "%,d", trades)).orElse("-"),
                     run.rowsPublished().map(rows -> String.format(Locale.ROOT, "%,d", rows)).orElse("-"),
-                    run.tasks().stream().map(task -> task.name() + ":" + task.state() + task.duration().map(duration -> "(" + seconds(duration) + ")").orElse(""))
+                    run.tasks().stream().map(task -> task.name() + ":" + task.state().value() + task.duration().map(duration -> "(" + seconds(duration) + ")").orElse(""))
                             .collect(Collectors.joining(" ")),
                     run.error().orElse("") + run.nextAttemptAt().map(next -> " (retry at " + TIME.format(next) + ")").orElse("")
                             + run.offsetsLost().map(lost -> String.format(Locale.ROOT, " %,d offsets lost to retention", lost)).orElse("")

@@ -30,7 +30,7 @@ record BatchHistoryProbe(String nextRunAt, List<SystemStatus.Run> lastRuns, Long
             nextRunAt = history.nextClose().map(Instant::toString).orElse(null);
             List<RunHistory.Run> runs = history.last(LAST_RUNS);
             lastRuns = runs.stream()
-                    .map(run -> new SystemStatus.Run(run.runId(), run.period().start().toString(), run.trigger(), run.state(), run.attempts(),
+                    .map(run -> new SystemStatus.Run(run.runId(), run.period().start().toString(), run.trigger(), run.state().value(), run.attempts(),
                             run.duration(now).map(duration -> duration.toMillis() / 1e3).orElse(null), run.error().orElse(null)))
                     .toList();
             runs.stream().filter(run -> run.auditDifferences().isPresent()).findFirst()

@@ -1,6 +1,7 @@
 package io.lambdatrades.launcher;
 
 import io.lambdatrades.batch.BatchRequest;
+import io.lambdatrades.common.BatchRunState;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.scheduler.BatchPeriod;
 import io.lambdatrades.scheduler.RunHistory;
@@ -49,12 +50,12 @@ final class QueuedBatchRun
             RunHistory.Run run = history.find(runId).orElseThrow();
             report(run, reported, started);
             switch (run.state()) {
-                case "success" -> {
+                case SUCCESS -> {
                     console.line(String.format(Locale.ROOT, "lambda batch run: run %d succeeded in %.1f s: %,d trades absorbed, %,d rows published",
                             runId, (System.nanoTime() - started) / 1e9, run.tradesAbsorbed().orElse(0L), run.rowsPublished().orElse(0L)));
                     return 0;
                 }
-                case "failed" -> throw new IllegalStateException("run " + runId + " failed after " + run.attempts() + " attempt(s): " + run.error().orElse("no error recorded"));
+                case FAILED -> throw new IllegalStateException("run " + runId + " failed after " + run.attempts() + " attempt(s): " + run.error().orElse("no error recorded"));
                 default -> Thread.sleep(POLL.toMillis());
             }
         }
@@ -62,19 +63,19 @@ final class QueuedBatchRun
 
     private void report(RunHistory.Run run, Set<String> reported, long started)
     {
-        String state = run.state() + " " + run.attempts() + run.nextAttemptAt().map(Instant::toString).orElse("");
+        String state = run.state().value() + " " + run.attempts() + run.nextAttemptAt().map(Instant::toString).orElse("");
         if (reported.add(state)) {
             String detail = switch (run.state()) {
-                case "queued" -> "waiting its turn";
-                case "running" -> "attempt " + run.attempts() + " started";
-                case "retrying" -> "attempt " + run.attempts() + " failed (" + run.error().orElse("") + "); retrying at " + run.nextAttemptAt().map(Instant::toString).orElse("?");
-                default -> run.state();
+                case QUEUED -> "waiting its turn";
+                case RUNNING -> "attempt " + run.attempts() + " started";
+                case RETRYING -> "attempt " + run.attempts() + " failed (" + run.error().orElse("") + "); retrying at " + run.nextAttemptAt().map(Instant::toString).orElse("?");
+                default -> run.state().value();
             };
             console.line(String.format(Locale.ROOT, "  %-9s %s  (%.1f s)", "run", detail, (System.nanoTime() - started) / 1e9));
         }
         for (RunHistory.Task task : run.tasks()) {
-            if (!task.state().equals("running") && reported.add(task.name() + " " + task.state() + " " + task.attempts())) {
-                console.line(String.format(Locale.ROOT, "  %-9s %s%s  (%.1f s)", task.name(), task.state(),
+            if (task.state() != BatchRunState.RUNNING && reported.add(task.name() + " " + task.state().value() + " " + task.attempts())) {
+                console.line(String.format(Locale.ROOT, "  %-9s %s%s  (%.1f s)", task.name(), task.state().value(),
                         task.duration().map(duration -> String.format(Locale.ROOT, " in %.1f s", duration.toMillis() / 1e3)).orElse("")
                                 + task.error().map(error -> ": " + error).orElse(""), (System.nanoTime() - started) / 1e9));
             }

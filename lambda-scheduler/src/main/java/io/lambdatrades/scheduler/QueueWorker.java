@@ -1,6 +1,7 @@
 package io.lambdatrades.scheduler;
 
 import com.github.kagkarlsson.scheduler.Clock;
+import io.lambdatrades.common.BatchRunState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,10 +49,10 @@ public final class QueueWorker
                 return;
             }
             QueuedRun run = head.get();
-            if (run.state().equals("retrying") && run.nextAttemptAt().map(next -> next.isAfter(clock.now())).orElse(false)) {
+            if (run.state() == BatchRunState.RETRYING && run.nextAttemptAt().map(next -> next.isAfter(clock.now())).orElse(false)) {
                 return;
             }
-            if (run.state().equals("running")) {
+            if (run.state() == BatchRunState.RUNNING) {
                 failed(run.runId(), run.attempts(), "attempt " + run.attempts() + " stopped with the scheduler that ran it (no heartbeat)", true);
                 continue;
             }
@@ -59,9 +60,9 @@ public final class QueueWorker
             log.info("Batch run {} ({} {} to {}), attempt {}", run.runId(), run.trigger(), run.period().start(), run.period().end(), attempt);
             try {
                 runner.run(run);
-                String state = queue.state(run.runId());
-                if (!state.equals("success")) {
-                    failed(run.runId(), attempt, "the batch JVM exited without finishing the run (state " + state + ")", true);
+                BatchRunState state = queue.state(run.runId());
+                if (state != BatchRunState.SUCCESS) {
+                    failed(run.runId(), attempt, "the batch JVM exited without finishing the run (state " + state.value() + ")", true);
                 }
             }
             catch (BatchRunner.BatchRunFailedException e) {

@@ -1,5 +1,6 @@
 package io.lambdatrades.scheduler;
 
+import io.lambdatrades.common.BatchRunState;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -12,7 +13,7 @@ import static java.util.Objects.requireNonNull;
  * @param attempts attempts started so far
  * @param nextAttemptAt when a retrying run may start again
  */
-public record QueuedRun(long runId, BatchPeriod period, String trigger, String state, int attempts, Optional<Instant> nextAttemptAt)
+public record QueuedRun(long runId, BatchPeriod period, String trigger, BatchRunState state, int attempts, Optional<Instant> nextAttemptAt)
 {
     public QueuedRun
     {

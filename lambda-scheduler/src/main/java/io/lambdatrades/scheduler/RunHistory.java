@@ -1,5 +1,6 @@
 package io.lambdatrades.scheduler;
 
+import io.lambdatrades.common.BatchRunState;
 import io.lambdatrades.common.PostgresConnection;
 
 import java.sql.Array;
@@ -60,7 +61,7 @@ public final class RunHistory
                     while (rows.next()) {
                         long runId = rows.getLong(1);
                         runs.put(runId, new Run(runId, new BatchPeriod(instant(rows, 2).orElseThrow(), instant(rows, 3).orElseThrow()), rows.getString(4),
-                                rows.getString(5), rows.getInt(6), instant(rows, 7).orElseThrow(), instant(rows, 8), instant(rows, 9), instant(rows, 10),
+                                BatchRunState.of(rows.getString(5)), rows.getInt(6), instant(rows, 7).orElseThrow(), instant(rows, 8), instant(rows, 9), instant(rows, 10),
                                 optionalLong(rows, 11), optionalLong(rows, 12), optionalLong(rows, 13), Optional.ofNullable(rows.getString(14)), optionalLong(rows, 15), new ArrayList<>()));
                     }
                 }
@@ -71,7 +72,7 @@ public final class RunHistory
                     statement.setArray(1, ids);
                     try (ResultSet rows = statement.executeQuery()) {
                         while (rows.next()) {
-                            runs.get(rows.getLong(1)).tasks().add(new Task(rows.getString(2), rows.getString(3), rows.getInt(4), instant(rows, 5), instant(rows, 6),
+                            runs.get(rows.getLong(1)).tasks().add(new Task(rows.getString(2), BatchRunState.of(rows.getString(3)), rows.getInt(4), instant(rows, 5), instant(rows, 6),
                                     Optional.ofNullable(rows.getString(7))));
                         }
                     }
@@ -108,7 +109,7 @@ public final class RunHistory
     }
 
     /** @param auditDifferences buckets of the serving views the audit after the publish found different from the trades, when it ran */
-    public record Run(long runId, BatchPeriod period, String trigger, String state, int attempts, Instant queuedAt, Optional<Instant> startedAt,
+    public record Run(long runId, BatchPeriod period, String trigger, BatchRunState state, int attempts, Instant queuedAt, Optional<Instant> startedAt,
             Optional<Instant> endedAt, Optional<Instant> nextAttemptAt, Optional<Long> tradesAbsorbed, Optional<Long> rowsPublished,
             Optional<Long> offsetsLost, Optional<String> error, Optional<Long> auditDifferences, List<Task> tasks)
     {
@@ -133,7 +134,7 @@ public final class RunHistory
         }
     }
 
-    public record Task(String name, String state, int attempts, Optional<Instant> startedAt, Optional<Instant> endedAt, Optional<String> error)
+    public record Task(String name, BatchRunState state, int attempts, Optional<Instant> startedAt, Optional<Instant> endedAt, Optional<String> error)
     {
         public Optional<Duration> duration()
         {

@@ -1,5 +1,6 @@
 package io.lambdatrades.scheduler;
 
+import io.lambdatrades.common.BatchRunState;
 import io.lambdatrades.common.PostgresConnection;
 
 import java.sql.Connection;
@@ -23,7 +24,7 @@ public final class RunQueue
 {
     private static final String HEAD = """
             SELECT run_id, period_start, period_end, trigger, state, attempts, next_attempt_at
-            FROM lambda.batch_runs WHERE state IN ('queued', 'running', 'retrying') ORDER BY run_id LIMIT 1""";
+            FROM lambda.batch_runs WHERE state IN %s ORDER BY run_id LIMIT 1""".formatted(BatchRunState.UNFINISHED_SQL);
 
     private final PostgresConnection postgres;
 
@@ -42,7 +43,7 @@ public final class RunQueue
         try (Connection connection = postgres.open();
                 PreparedStatement statement = connection.prepareStatement("""
                         INSERT INTO lambda.batch_runs (period_start, period_end, trigger, state, backfill_from, backfill_to)
-                        VALUES (?, ?, ?, 'queued', ?, ?) RETURNING run_id""");
+                        VALUES (?, ?, ?, %s, ?, ?) RETURNING run_id""".formatted(BatchRunState.QUEUED.literal()));
                 PreparedStatement wake = connection.prepareStatement("""
                         UPDATE %s SET execution_time = now(), version = version + 1
                         WHERE task_name = ? AND NOT picked AND execution_time > now()""".formatted(BatchScheduler.TABLE))) {
@@ -73,8 +74,8 @@ public final class RunQueue
         int added = 0;
         try (Connection connection = postgres.open();
                 PreparedStatement statement = connection.prepareStatement("""
-                        INSERT INTO lambda.batch_runs (period_start, period_end, trigger, state) VALUES (?, ?, ?, 'queued')
-                        ON CONFLICT (period_start) WHERE trigger IN ('schedule', 'catch-up') DO NOTHING""")) {
+                        INSERT INTO lambda.batch_runs (period_start, period_end, trigger, state) VALUES (?, ?, ?, %s)
+                        ON CONFLICT (period_start) WHERE trigger IN ('schedule', 'catch-up') DO NOTHING""".formatted(BatchRunState.QUEUED.literal()))) {
             for (BatchPeriod period : periods) {
                 statement.setTimestamp(1, Timestamp.from(period.start()));
                 statement.setTimestamp(2, Timestamp.from(period.end()));
@@ -111,7 +112,7 @@ public final class RunQueue
             }
             Timestamp next = rows.getTimestamp(7);
             return Optional.of(new QueuedRun(rows.getLong(1), new BatchPeriod(rows.getTimestamp(2).toInstant(), rows.getTimestamp(3).toInstant()),
-                    rows.getString(4), rows.getString(5), rows.getInt(6), Optional.ofNullable(next).map(Timestamp::toInstant)));
+                    rows.getString(4), BatchRunState.of(rows.getString(5)), rows.getInt(6), Optional.ofNullable(next).map(Timestamp::toInstant)));
         }
     }
 
@@ -121,9 +122,9 @@ public final class RunQueue
     {
         try (Connection connection = postgres.open();
                 PreparedStatement statement = connection.prepareStatement("""
-                        UPDATE lambda.batch_runs SET state = 'running', attempts = attempts + 1, started_at = coalesce(started_at, now()),
+                        UPDATE lambda.batch_runs SET state = %s, attempts = attempts + 1, started_at = coalesce(started_at, now()),
                             ended_at = NULL, next_attempt_at = NULL
-                        WHERE run_id = ? RETURNING attempts""")) {
+                        WHERE run_id = ? RETURNING attempts""".formatted(BatchRunState.RUNNING.literal()))) {
             statement.setLong(1, runId);
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
@@ -132,7 +133,7 @@ public final class RunQueue
         }
     }
 
-    public String state(long runId)
+    public BatchRunState state(long runId)
             throws SQLException
     {
         try (Connection connection = postgres.open();
@@ -142,7 +143,7 @@ public final class RunQueue
                 if (!rows.next()) {
                     throw new IllegalArgumentException("no batch run " + runId + " in the history");
                 }
-                return rows.getString(1);
+                return BatchRunState.of(rows.getString(1));
             }
         }
     }
@@ -157,8 +158,9 @@ public final class RunQueue
                     UPDATE lambda.batch_runs SET state = ?, error = ?, next_attempt_at = ?, ended_at = CASE WHEN ? THEN NULL ELSE now() END
                     WHERE run_id = ?""");
                     PreparedStatement tasks = connection.prepareStatement("""
-                            UPDATE lambda.batch_task_runs SET state = 'failed', ended_at = now(), error = ? WHERE run_id = ? AND state = 'running'""")) {
-                run.setString(1, nextAttempt.isPresent() ? "retrying" : "failed");
+                            UPDATE lambda.batch_task_runs SET state = %s, ended_at = now(), error = ? WHERE run_id = ? AND state = %s"""
+                            .formatted(BatchRunState.FAILED.literal(), BatchRunState.RUNNING.literal()))) {
+                run.setString(1, (nextAttempt.isPresent() ? BatchRunState.RETRYING : BatchRunState.FAILED).value());
                 run.setString(2, error);
                 run.setTimestamp(3, nextAttempt.map(Timestamp::from).orElse(null));
                 run.setBoolean(4, nextAttempt.isPresent());
@@ -178,9 +180,10 @@ public final class RunQueue
     {
         try (Connection connection = postgres.open()) {
             connection.setAutoCommit(false);
-            try (PreparedStatement run = connection.prepareStatement("UPDATE lambda.batch_runs SET state = 'queued', error = ? WHERE run_id = ?");
+            try (PreparedStatement run = connection.prepareStatement("UPDATE lambda.batch_runs SET state = " + BatchRunState.QUEUED.literal() + ", error = ? WHERE run_id = ?");
                     PreparedStatement tasks = connection.prepareStatement("""
-                            UPDATE lambda.batch_task_runs SET state = 'failed', ended_at = now(), error = ? WHERE run_id = ? AND state = 'running'""")) {
+                            UPDATE lambda.batch_task_runs SET state = %s, ended_at = now(), error = ? WHERE run_id = ? AND state = %s"""
+                            .formatted(BatchRunState.FAILED.literal(), BatchRunState.RUNNING.literal()))) {
                 run.setString(1, reason);
                 run.setLong(2, runId);
                 run.executeUpdate();

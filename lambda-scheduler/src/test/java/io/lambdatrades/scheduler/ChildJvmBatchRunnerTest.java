@@ -1,5 +1,6 @@
 package io.lambdatrades.scheduler;
 
+import io.lambdatrades.common.BatchRunState;
 import io.lambdatrades.common.ExitCodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +20,7 @@ import static org.assertj.core.api.InstanceOfAssertFactories.type;
 class ChildJvmBatchRunnerTest
 {
     private static final QueuedRun RUN = new QueuedRun(7, new BatchPeriod(Instant.parse("2026-11-23T00:00:00Z"), Instant.parse("2026-11-24T00:00:00Z")),
-            "schedule", "queued", 0, Optional.empty());
+            "schedule", BatchRunState.QUEUED, 0, Optional.empty());
 
     @Test
     void aChildThatSucceedsIsARunDoneAndItsArgumentsNameTheRun(@TempDir Path dir)

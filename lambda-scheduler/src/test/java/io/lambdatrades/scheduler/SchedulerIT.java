@@ -3,6 +3,7 @@ package io.lambdatrades.scheduler;
 import com.github.kagkarlsson.scheduler.testhelper.ManualScheduler;
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
+import io.lambdatrades.common.BatchRunState;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.UnabsorbedTrades;
 import io.lambdatrades.common.config.SchedulerConfig;
@@ -207,7 +208,7 @@ class SchedulerIT
         long backfill = queue.enqueue(new BatchPeriod(DAY_1, DAY_1.plus(DAY)), "backfill",
                 Optional.of(java.time.LocalDate.parse("2026-11-01")), Optional.of(java.time.LocalDate.parse("2026-11-03")));
         runDue(scheduler);
-        assertThat(queue.state(backfill)).isEqualTo("queued");
+        assertThat(queue.state(backfill)).isEqualTo(BatchRunState.QUEUED);
         scheduler.tick(BACKOFF);
         runDue(scheduler);
         assertThat(runs()).containsExactly("2026-11-24T00:00:00Z schedule success 2", "2026-11-24T00:00:00Z backfill success 1");

@@ -1,6 +1,7 @@
 package io.lambdatrades.serving;
 
 import io.lambdatrades.common.SpeedCommitNotification;
+import io.lambdatrades.common.SpeedQueryNames;
 
 import javax.sql.DataSource;
 
@@ -64,10 +65,10 @@ public final class ServingQueries
             SELECT c.cutoff_ts, c.period,
                    (SELECT max(last_ts) FROM lambda.speed_minute),
                    -- The last micro-batch's commit, or real-time mode's writers' last (a row per partition).
-                   GREATEST((SELECT committed_at FROM lambda.speed_batches WHERE query_name = 'speed' ORDER BY batch_id DESC LIMIT 1),
-                            (SELECT max(committed_at) FROM lambda.speed_batches WHERE query_name = 'speed-realtime')),
+                   GREATEST((SELECT committed_at FROM lambda.speed_batches WHERE query_name = '%s' ORDER BY batch_id DESC LIMIT 1),
+                            (SELECT max(committed_at) FROM lambda.speed_batches WHERE query_name = '%s')),
                    (SELECT coalesce(sum(trades), 0) FROM lambda.speed_minute WHERE bucket < c.cutoff_ts)
-            FROM lambda.cutoff c""";
+            FROM lambda.cutoff c""".formatted(SpeedQueryNames.QUERY, SpeedQueryNames.REAL_TIME_GROUPS);
     private static final String RUNS = """
             SELECT run_id, period_start, period_end, trigger, state, queued_at, started_at, ended_at, attempts, error,
                    next_attempt_at, trades_absorbed, rows_published, offsets_lost, audit_differences

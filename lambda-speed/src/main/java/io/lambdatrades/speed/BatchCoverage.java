@@ -1,5 +1,6 @@
 package io.lambdatrades.speed;
 
+import io.lambdatrades.common.BatchRunState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,7 +39,7 @@ record BatchCoverage(long cutoffMs, long catchUpUntilMs, Map<Integer, Long> publ
     private static final String LOCK_MINUTES = "LOCK TABLE lambda.speed_minute IN ROW EXCLUSIVE MODE";
     private static final String PENDING = """
             SELECT (SELECT cutoff_ts FROM lambda.cutoff),
-                   (SELECT max(period_end) FROM lambda.batch_runs WHERE trigger = 'catch-up' AND state IN ('queued', 'running', 'retrying'))""";
+                   (SELECT max(period_end) FROM lambda.batch_runs WHERE trigger = 'catch-up' AND state IN %s)""".formatted(BatchRunState.UNFINISHED_SQL);
     private static final String PUBLISHED = "SELECT kafka_partition, next_offset FROM lambda.published_offsets";
 
     BatchCoverage

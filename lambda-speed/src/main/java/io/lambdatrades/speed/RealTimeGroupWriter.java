@@ -5,6 +5,7 @@ import io.lambdatrades.common.DeadLetter;
 import io.lambdatrades.common.Failures;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.PostgresErrors;
+import io.lambdatrades.common.SpeedQueryNames;
 import io.lambdatrades.common.TradeCodec;
 import io.lambdatrades.common.TradeDecodingException;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -83,7 +84,7 @@ public final class RealTimeGroupWriter
     @Override
     public boolean open(long partitionId, long epochId)
     {
-        sink = new SpeedSink(new PostgresConnection(jdbcUrl, user, password), SpeedQuery.NAME);
+        sink = new SpeedSink(new PostgresConnection(jdbcUrl, user, password), SpeedQueryNames.QUERY);
         codec = new TradeCodec();
         group = new ArrayList<>(groupTrades);
         deadLettersInFlight = new ArrayList<>();

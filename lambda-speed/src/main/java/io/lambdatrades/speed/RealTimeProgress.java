@@ -1,6 +1,7 @@
 package io.lambdatrades.speed;
 
 import io.lambdatrades.common.PostgresConnection;
+import io.lambdatrades.common.SpeedQueryNames;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -73,13 +74,13 @@ public final class RealTimeProgress
         Map<Integer, Long> nextOffsets = new HashMap<>();
         try (Connection connection = postgres.open(); Statement statement = connection.createStatement()) {
             try (ResultSet rows = statement.executeQuery(
-                    "SELECT coalesce(sum(trades), 0), max(newest_trade_ts) FROM lambda.speed_batches WHERE query_name = '" + SpeedSink.REAL_TIME_QUERY + "'")) {
+                    "SELECT coalesce(sum(trades), 0), max(newest_trade_ts) FROM lambda.speed_batches WHERE query_name = '" + SpeedQueryNames.REAL_TIME_GROUPS + "'")) {
                 rows.next();
                 written = rows.getLong(1);
                 Timestamp newest = rows.getTimestamp(2);
                 newestTradeTs = newest == null ? Long.MIN_VALUE : newest.getTime();
             }
-            try (ResultSet rows = statement.executeQuery("SELECT kafka_partition, next_offset FROM lambda.speed_offsets WHERE query_name = '" + SpeedQuery.NAME + "'")) {
+            try (ResultSet rows = statement.executeQuery("SELECT kafka_partition, next_offset FROM lambda.speed_offsets WHERE query_name = '" + SpeedQueryNames.QUERY + "'")) {
                 while (rows.next()) {
                     nextOffsets.put(rows.getInt(1), rows.getLong(2));
                 }

@@ -1,5 +1,6 @@
 package io.lambdatrades.speed;
 
+import io.lambdatrades.common.SpeedQueryNames;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
@@ -51,7 +52,7 @@ public final class RealTimeSpeedQuery
                 .load()
                 .select("value", "partition", "offset")
                 .writeStream()
-                .queryName(SpeedQuery.NAME)
+                .queryName(SpeedQueryNames.QUERY)
                 // Real-time mode takes only the update mode; rows pass through unchanged either way.
                 .outputMode("update")
                 .option("checkpointLocation", checkpointDir)

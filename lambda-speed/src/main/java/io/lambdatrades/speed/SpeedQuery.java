@@ -1,5 +1,6 @@
 package io.lambdatrades.speed;
 
+import io.lambdatrades.common.SpeedQueryNames;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -18,7 +19,6 @@ import static java.util.Objects.requireNonNull;
  */
 public final class SpeedQuery
 {
-    public static final String NAME = "speed";
 
     private final SparkSession spark;
     private final String bootstrapServers;
@@ -58,7 +58,7 @@ public final class SpeedQuery
                 .load();
         VoidFunction2<Dataset<Row>, Long> sink = (batch, batchId) -> writer.write(batch, batchId);
         return trades.writeStream()
-                .queryName(NAME)
+                .queryName(SpeedQueryNames.QUERY)
                 .option("checkpointLocation", checkpointDir)
                 .trigger(Trigger.ProcessingTime(trigger.toMillis()))
                 .foreachBatch(sink)

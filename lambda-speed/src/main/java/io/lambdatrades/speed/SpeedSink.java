@@ -2,6 +2,7 @@ package io.lambdatrades.speed;
 
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.SpeedCommitNotification;
+import io.lambdatrades.common.SpeedQueryNames;
 import io.lambdatrades.common.Trade;
 
 import org.postgresql.PGConnection;
@@ -68,8 +69,6 @@ public final class SpeedSink
     private static final int TRADE_COLUMN_COUNT = 14;
     // Last statement of the transaction: the closest the database gets to the commit time.
     private static final String STAMP_COMMIT = "UPDATE lambda.speed_batches SET committed_at = clock_timestamp() WHERE query_name = ? AND batch_id = ?";
-    /** Where real-time mode's writers count their groups, a row per partition. */
-    public static final String REAL_TIME_QUERY = "speed-realtime";
     private static final String RECORD_GROUP = """
             INSERT INTO lambda.speed_batches AS b (query_name, batch_id, trades, committed_at, newest_trade_ts) VALUES (?, ?, ?, clock_timestamp(), ?)
             ON CONFLICT (query_name, batch_id) DO UPDATE
@@ -135,7 +134,7 @@ public final class SpeedSink
 
     /**
      * One group of real-time mode, the trades of one partition: counted in the partition's row of
-     * {@link #REAL_TIME_QUERY}, and in {@code speed_trades} under the partition as batch id.
+     * {@link SpeedQueryNames#REAL_TIME_GROUPS}, and in {@code speed_trades} under the partition as batch id.
      *
      * @return false when every trade of the group was written before, so nothing was
      */
@@ -288,7 +287,7 @@ public final class SpeedSink
             throws SQLException
     {
         try (PreparedStatement statement = connection.prepareStatement(RECORD_GROUP)) {
-            statement.setString(1, REAL_TIME_QUERY);
+            statement.setString(1, SpeedQueryNames.REAL_TIME_GROUPS);
             statement.setLong(2, partition);
             statement.setInt(3, written);
             statement.setObject(4, time(trades.stream().mapToLong(trade -> trade.trade().ts()).max().orElseThrow()));

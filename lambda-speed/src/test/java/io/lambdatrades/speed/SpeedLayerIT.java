@@ -3,6 +3,7 @@ package io.lambdatrades.speed;
 import io.lambdatrades.common.DeadLetter;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.PostgresSchema;
+import io.lambdatrades.common.SpeedQueryNames;
 import io.lambdatrades.common.Trade;
 import io.lambdatrades.common.config.SparkConfig;
 import io.lambdatrades.embedded.EmbeddedKafka;
@@ -24,11 +25,11 @@ import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -143,7 +144,7 @@ class SpeedLayerIT
             throws Exception
     {
         PostgresConnection database = TestDatabases.fresh(postgres, "speed_replay");
-        SpeedSink sink = new SpeedSink(database, SpeedQuery.NAME);
+        SpeedSink sink = new SpeedSink(database, SpeedQueryNames.QUERY);
         List<KafkaTrade> batch = List.of(
                 new KafkaTrade(trade("AAPL", 100, BASE_TS), 0, 0),
                 new KafkaTrade(new Trade("AAPL", 110, 1, BASE_TS + 1, List.of("a,b", "x\"y", "{z} \\"), "simulate", BASE_TS + 1), 0, 1));
@@ -164,7 +165,7 @@ class SpeedLayerIT
             throws Exception
     {
         PostgresConnection database = TestDatabases.fresh(postgres, "speed_group_replay");
-        SpeedSink sink = new SpeedSink(database, SpeedQuery.NAME);
+        SpeedSink sink = new SpeedSink(database, SpeedQueryNames.QUERY);
         List<KafkaTrade> first = List.of(new KafkaTrade(trade("AAPL", 100, BASE_TS), 1, 0), new KafkaTrade(trade("AAPL", 110, BASE_TS + 1), 1, 1));
         List<KafkaTrade> overlapping = List.of(new KafkaTrade(trade("AAPL", 110, BASE_TS + 1), 1, 1), new KafkaTrade(trade("AAPL", 99, BASE_TS + 2), 1, 2));
 
@@ -271,7 +272,7 @@ class SpeedLayerIT
             return new RealTimeSpeedQuery(spark, kafka.bootstrapServers(), topic, checkpoint.toString(),
                     new RealTimeGroupWriter(database, kafka.bootstrapServers(), deadLetterTopic, Duration.ofMillis(5), 500)).start();
         }
-        SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQuery.NAME),
+        SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQueryNames.QUERY),
                 deadLetter -> dlq.send(deadLetter.toProducerRecord(deadLetterTopic)));
         return new SpeedQuery(spark, kafka.bootstrapServers(), topic, checkpoint.toString(), Duration.ofMillis(100), 100_000, writer).start();
     }
