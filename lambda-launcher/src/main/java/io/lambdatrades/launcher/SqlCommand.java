@@ -10,11 +10,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "sql", mixinStandardHelpOptions = true,
-        description = "Run Spark SQL over the metastore (lambda.trades_raw, the master dataset; lambda.minute, lambda.hourly, lambda.daily, lambda.exchange_daily, the views) and print the result as a table.")
+        description = "Run Spark SQL over the metastore (lambda.trades_raw, the master dataset; lambda.minute, lambda.hourly, lambda.daily, lambda.exchange_daily, the views) and print the result as a table, numbers in plain decimals.")
 final class SqlCommand
         implements Callable<Integer>
 {
@@ -37,10 +38,14 @@ final class SqlCommand
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--limit must be at least 1");
         }
         try (MetastoreAccess metastore = MetastoreAccess.open(config, RunningServices.find(config))) {
+            long starting = System.nanoTime();
             SparkSession spark = HiveSessions.create("lambda-sql", config.batch(), metastore.jdbcUrl());
+            System.out.printf(Locale.ROOT, "lambda sql: Spark session started in %.1f s%n", (System.nanoTime() - starting) / 1e9);
             try {
+                long querying = System.nanoTime();
                 Dataset<Row> result = spark.sql(query);
-                result.show(limit, false);
+                System.out.print(ResultTable.of(result, limit).render());
+                System.out.printf(Locale.ROOT, "lambda sql: query ran in %.1f s%n", (System.nanoTime() - querying) / 1e9);
             }
             finally {
                 spark.stop();
