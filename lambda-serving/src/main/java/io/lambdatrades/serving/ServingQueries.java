@@ -185,15 +185,16 @@ public final class ServingQueries
         try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(FRESHNESS);
                 ResultSet rows = statement.executeQuery()) {
             if (!rows.next()) {
-                return new Freshness(null, null, null, null, null, null, null, 0);
+                return new Freshness(null, null, null, null, null, null, null, null, 0);
             }
             OffsetDateTime cutoff = rows.getObject(1, OffsetDateTime.class);
             OffsetDateTime lastTrade = rows.getObject(3, OffsetDateTime.class);
             OffsetDateTime lastCommit = rows.getObject(4, OffsetDateTime.class);
             Long lastTradeMs = lastTrade == null ? null : lastTrade.toInstant().toEpochMilli();
-            Long delay = lastTradeMs == null || lastCommit == null ? null : Math.max(0, System.currentTimeMillis() - lastTradeMs);
+            Long delay = lastTradeMs == null || lastCommit == null ? null : Math.max(0, lastCommit.toInstant().toEpochMilli() - lastTradeMs);
+            Long silence = lastTradeMs == null ? null : Math.max(0, System.currentTimeMillis() - lastTradeMs);
             return new Freshness(iso(cutoff), cutoff.toInstant().toEpochMilli(), rows.getString(2), lastTrade == null ? null : iso(lastTrade), lastTradeMs,
-                    lastCommit == null ? null : iso(lastCommit), delay, rows.getLong(5));
+                    lastCommit == null ? null : iso(lastCommit), delay, silence, rows.getLong(5));
         }
     }
 

@@ -21,6 +21,10 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -91,6 +95,19 @@ class DashboardIT
                         .until(() -> browser.findElement(msftPrice).getText().equals("444.44"));
                 assertThat(js.executeScript("return window.notReloaded === true")).isEqualTo(true);
 
+                // Each instrument in its market's decimals: a stock to the cent, FX to five places, crypto by its price.
+                assertThat(cell(browser, "AAPL", ".price")).matches("\\d{3}\\.\\d{2}");
+                assertThat(cell(browser, "AAPL", "td:nth-child(3)")).matches("[+-]\\d+\\.\\d{2}|–");
+                assertThat(cell(browser, "OANDA:EUR_USD", ".price")).matches("\\d\\.\\d{5}");
+                assertThat(cell(browser, "OANDA:EUR_USD", "td:nth-child(3)")).matches("[+-]\\d\\.\\d{5}|–");
+                assertThat(cell(browser, "BINANCE:BTCUSDT", ".price")).matches("\\d{2},\\d{3}\\.\\d{2}");
+                // The speed badge is the speed layer's delay at its last commit; the feed's silence has a badge of its own.
+                assertThat(browser.findElement(By.id("badge-delay")).getText()).matches("speed \\d+ (ms|s|min)");
+                assertThat(browser.findElement(By.id("badge-last")).getText()).matches("last trade .*|feed quiet \\d+ (s|min)");
+                assertThat(browser.findElements(By.cssSelector("link[rel='icon']"))).hasSize(1);
+                assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/favicon.svg")).build(), HttpResponse.BodyHandlers.ofString())
+                        .statusCode()).isEqualTo(200);
+
                 browser.findElement(By.cssSelector("#symbol-table tr[data-symbol='BINANCE:BTCUSDT']")).click();
                 await().atMost(Duration.ofSeconds(15)).until(() -> browser.findElement(By.id("detail-symbol")).getText().equals("BINANCE:BTCUSDT"));
                 await().atMost(Duration.ofSeconds(15)).until(() -> ((Number) js.executeScript(
@@ -100,6 +117,26 @@ class DashboardIT
                 assertThat(browser.findElement(By.cssSelector("#daily-table tbody tr:last-child td:last-child")).getText()).isEqualTo("batch");
                 assertThat(browser.findElements(By.cssSelector("#trades-table tbody tr"))).hasSize(50);
                 screenshot(browser, "dashboard.png");
+
+                // No column cut off, on a desktop's screen or a laptop's.
+                for (Dimension size : List.of(new Dimension(1600, 1000), new Dimension(1280, 800))) {
+                    browser.manage().window().setSize(size);
+                    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(js.executeScript("""
+                            return [...document.querySelectorAll('#page-market table')]
+                                .filter(t => t.getBoundingClientRect().right > t.parentElement.getBoundingClientRect().right + 1
+                                    || t.scrollWidth > t.parentElement.clientWidth + 1)
+                                .map(t => t.id + ' ' + t.scrollWidth + ' > ' + t.parentElement.clientWidth);""")).as("tables cut at %s", size).asList().isEmpty());
+                }
+                browser.manage().window().setSize(new Dimension(1500, 1000));
+
+                // The selection is in the address: a link opens the same symbol and interval.
+                browser.findElement(By.cssSelector(".intervals button[data-interval='1h']")).click();
+                await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().endsWith("?symbol=BINANCE%3ABTCUSDT&interval=1h"));
+                browser.get(base + "/?symbol=OANDA%3AEUR_USD&interval=1d");
+                await().atMost(Duration.ofSeconds(15)).until(() -> browser.findElement(By.id("detail-symbol")).getText().equals("OANDA:EUR_USD"));
+                assertThat(browser.findElement(By.cssSelector(".intervals button.active")).getText()).isEqualTo("1d");
+                await().atMost(Duration.ofSeconds(15)).until(() -> ((Number) js.executeScript(
+                        "const o = echarts.getInstanceByDom(document.getElementById('chart')).getOption(); return o.series[0].data.length;")).intValue() == 4);
 
                 browser.findElement(By.id("tab-pipeline")).click();
                 await().atMost(Duration.ofSeconds(15)).until(() -> browser.findElements(By.cssSelector("#runs-table tbody tr")).size() == 4);
@@ -124,6 +161,12 @@ class DashboardIT
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().window().setSize(new Dimension(1500, 1000));
         return driver;
+    }
+
+    private static String cell(ChromeDriver browser, String symbol, String selector)
+    {
+        return await().atMost(Duration.ofSeconds(10)).ignoreException(StaleElementReferenceException.class)
+                .until(() -> browser.findElement(By.cssSelector("#symbol-table tr[data-symbol='" + symbol + "'] " + selector)).getText(), text -> !text.isEmpty());
     }
 
     private static void screenshot(ChromeDriver browser, String name)

@@ -11,9 +11,24 @@ const state = {
 };
 const chart = echarts.init(document.getElementById('chart'), 'dark', { renderer: 'canvas' });
 const fmt = (value, digits) => value == null || Number.isNaN(value) ? '–'
-  : Number(value).toLocaleString('en-US', { minimumFractionDigits: digits ?? 2, maximumFractionDigits: digits ?? 6 });
-const fmtPrice = value => value == null ? '–' : (Math.abs(value) >= 1000 ? fmt(value, 2) : fmt(value, 2).replace(/(\.\d*?[1-9])0+$/, '$1'));
+  : Number(value).toLocaleString('en-US', { minimumFractionDigits: digits ?? 2, maximumFractionDigits: digits ?? 2 });
 const signed = (value, digits) => value == null ? '–' : (value > 0 ? '+' : '') + fmt(value, digits);
+// Each instrument in the decimals its market quotes: a stock to the cent, FX to five places (three
+// against the yen), crypto by the size of its price.
+const CRYPTO_EXCHANGES = new Set(['BINANCE', 'COINBASE', 'KRAKEN', 'BITFINEX', 'BITSTAMP', 'GEMINI', 'HUOBI', 'POLONIEX', 'BYBIT', 'OKX', 'KUCOIN', 'BITMEX']);
+const FX_EXCHANGES = new Set(['OANDA', 'FXCM', 'FOREX', 'FX', 'FX_IDC', 'IC MARKETS', 'PEPPERSTONE']);
+function decimals(symbol, price) {
+  const colon = symbol ? symbol.indexOf(':') : -1;
+  const exchange = colon < 0 ? '' : symbol.substring(0, colon).toUpperCase();
+  if (FX_EXCHANGES.has(exchange)) return /JPY/.test(symbol) ? 3 : 5;
+  if (CRYPTO_EXCHANGES.has(exchange)) {
+    const size = Math.abs(price ?? 0);
+    return size >= 1000 ? 2 : size >= 1 ? 4 : size >= 0.01 ? 6 : 8;
+  }
+  return 2;
+}
+const price = (symbol, value, reference) => fmt(value, decimals(symbol, reference ?? value));
+const change = (symbol, value, reference) => signed(value, decimals(symbol, reference));
 const cls = value => value == null || value === 0 ? '' : value > 0 ? 'up' : 'down';
 const api = path => fetch(path).then(response => response.ok ? response.json() : Promise.reject(new Error(path + ': ' + response.status)));
 const enc = symbol => encodeURIComponent(symbol);
@@ -32,8 +47,8 @@ function renderSymbols() {
   const rows = [];
   for (const s of state.symbols.values()) {
     rows.push(`<tr data-symbol="${s.symbol}" class="${s.symbol === state.selected ? 'selected' : ''}">
-      <td>${s.symbol}</td><td class="num price">${fmtPrice(s.price)}</td>
-      <td class="num ${cls(s.change)}">${signed(s.change, 4)}</td><td class="num ${cls(s.pctChange)}">${s.pctChange == null ? '–' : signed(s.pctChange, 2) + '%'}</td>
+      <td>${s.symbol}</td><td class="num price">${price(s.symbol, s.price)}</td>
+      <td class="num ${cls(s.change)}">${change(s.symbol, s.change, s.price)}</td><td class="num ${cls(s.pctChange)}">${s.pctChange == null ? '–' : signed(s.pctChange, 2) + '%'}</td>
       <td class="num">${fmt(s.dayVolume, 0)}</td><td>${sparkline(s.sparkline)}</td></tr>`);
   }
   body.innerHTML = rows.join('');
@@ -43,13 +58,13 @@ function renderDetailHead() {
   const s = state.symbols.get(state.selected);
   document.getElementById('detail-symbol').textContent = state.selected ?? '–';
   if (!s) return;
-  document.getElementById('detail-price').textContent = fmtPrice(s.price);
-  const change = document.getElementById('detail-change');
-  change.textContent = `${signed(s.change, 4)} (${s.pctChange == null ? '–' : signed(s.pctChange, 2) + '%'})`;
-  change.className = cls(s.change);
-  document.getElementById('detail-high').textContent = fmtPrice(s.dayHigh);
-  document.getElementById('detail-low').textContent = fmtPrice(s.dayLow);
-  document.getElementById('detail-vwap').textContent = fmtPrice(s.dayVwap);
+  document.getElementById('detail-price').textContent = price(s.symbol, s.price);
+  const changeCell = document.getElementById('detail-change');
+  changeCell.textContent = `${change(s.symbol, s.change, s.price)} (${s.pctChange == null ? '–' : signed(s.pctChange, 2) + '%'})`;
+  changeCell.className = cls(s.change);
+  document.getElementById('detail-high').textContent = price(s.symbol, s.dayHigh, s.price);
+  document.getElementById('detail-low').textContent = price(s.symbol, s.dayLow, s.price);
+  document.getElementById('detail-vwap').textContent = price(s.symbol, s.dayVwap, s.price);
   document.getElementById('detail-volume').textContent = fmt(s.dayVolume, 0);
 }
 
@@ -58,10 +73,16 @@ function renderFreshness() {
   if (!f) return;
   const cutoff = document.getElementById('badge-cutoff');
   cutoff.textContent = 'cutoff ' + (f.cutoffMs > 0 ? f.cutoff.replace('T', ' ').replace(':00Z', 'Z') : 'none yet');
+  const duration = ms => ms < 10000 ? ms + ' ms' : ms < 120000 ? Math.round(ms / 1000) + ' s' : Math.round(ms / 60000) + ' min';
+  // The speed layer's own delay, at its last commit: a quiet feed does not make it grow.
   const delay = document.getElementById('badge-delay');
-  delay.textContent = 'speed ' + (f.speedDelayMs == null ? '–' : f.speedDelayMs < 10000 ? f.speedDelayMs + ' ms' : Math.round(f.speedDelayMs / 1000) + ' s');
+  delay.textContent = 'speed ' + (f.speedDelayMs == null ? '–' : duration(f.speedDelayMs));
   delay.className = 'badge ' + (f.speedDelayMs == null ? '' : f.speedDelayMs < 2000 ? 'ok' : f.speedDelayMs < 30000 ? 'warn' : 'bad');
-  document.getElementById('badge-last').textContent = 'last trade ' + (f.lastTradeAt ? f.lastTradeAt.substring(11, 23) + 'Z' : '–');
+  // The feed's silence, apart: a market at rest, or trades that stopped coming; never the speed layer's fault by itself.
+  const last = document.getElementById('badge-last');
+  const quiet = f.feedSilenceMs != null && f.feedSilenceMs >= 10000;
+  last.textContent = quiet ? 'feed quiet ' + duration(f.feedSilenceMs) : 'last trade ' + (f.lastTradeAt ? f.lastTradeAt.substring(11, 23) + 'Z' : '–');
+  last.className = 'badge' + (quiet ? ' warn' : '');
 }
 
 function renderChart() {
@@ -73,32 +94,33 @@ function renderChart() {
     tooltip: { trigger: 'axis', axisPointer: { type: 'cross' } },
     legend: { data: ['Price', 'VWAP', 'Volume'], top: 0, textStyle: { color: '#8593a3' } },
     axisPointer: { link: [{ xAxisIndex: 'all' }] },
-    grid: [{ left: 60, right: 20, top: 30, height: '62%' }, { left: 60, right: 20, top: '78%', height: '14%' }],
+    grid: [{ left: 70, right: 20, top: 30, height: '58%' }, { left: 70, right: 20, top: '72%', height: '17%' }],
     xAxis: [{ type: 'category', data: times, boundaryGap: true, axisLabel: { color: '#8593a3' } },
             { type: 'category', gridIndex: 1, data: times, axisLabel: { show: false } }],
     yAxis: [{ scale: true, axisLabel: { color: '#8593a3' }, splitLine: { lineStyle: { color: '#262f3a' } } },
-            { scale: true, gridIndex: 1, axisLabel: { show: false }, splitLine: { show: false } }],
+            { scale: false, gridIndex: 1, name: 'Volume', nameLocation: 'middle', nameGap: 50, nameTextStyle: { color: '#8593a3' }, splitNumber: 2,
+              axisLabel: { color: '#8593a3', formatter: v => v >= 1e6 ? (v / 1e6) + 'M' : v >= 1e3 ? (v / 1e3) + 'k' : v }, splitLine: { show: false } }],
     dataZoom: [{ type: 'inside', xAxisIndex: [0, 1], start: rows.length > 120 ? 100 - 12000 / rows.length : 0, end: 100 },
                { type: 'slider', xAxisIndex: [0, 1], bottom: 0, height: 16 }],
     series: [
       { name: 'Price', type: 'candlestick', data: rows.map(r => [r.open, r.close, r.low, r.high]),
         itemStyle: { color: '#22c55e', color0: '#ef4444', borderColor: '#22c55e', borderColor0: '#ef4444' } },
       { name: 'VWAP', type: 'line', data: rows.map(r => r.vwap ?? null), showSymbol: false, lineStyle: { width: 1, color: '#38bdf8' } },
-      { name: 'Volume', type: 'bar', xAxisIndex: 1, yAxisIndex: 1, data: rows.map(r => ({ value: r.volume, itemStyle: { color: r.close >= r.open ? '#166534' : '#7f1d1d' } })) },
+      { name: 'Volume', type: 'bar', xAxisIndex: 1, yAxisIndex: 1, data: rows.map(r => ({ value: r.volume, itemStyle: { color: r.close >= r.open ? '#22c55e99' : '#ef444499' } })) },
     ],
   }, { replaceMerge: ['series', 'xAxis'] });
 }
 
 function renderDaily(rows) {
   document.querySelector('#daily-table tbody').innerHTML = rows.slice().reverse().map(r => `<tr><td>${r.date}</td>
-    <td class="num">${fmtPrice(r.open)}</td><td class="num">${fmtPrice(r.high)}</td><td class="num">${fmtPrice(r.low)}</td><td class="num">${fmtPrice(r.close)}</td>
-    <td class="num">${fmt(r.volume, 0)}</td><td class="num">${fmt(r.trades, 0)}</td><td class="num">${fmtPrice(r.vwap)}</td>
+    <td class="num">${price(r.symbol, r.open, r.close)}</td><td class="num">${price(r.symbol, r.high, r.close)}</td><td class="num">${price(r.symbol, r.low, r.close)}</td><td class="num">${price(r.symbol, r.close)}</td>
+    <td class="num">${fmt(r.volume, 0)}</td><td class="num">${fmt(r.trades, 0)}</td><td class="num">${price(r.symbol, r.vwap, r.close)}</td>
     <td class="source-${r.source}">${r.source}</td></tr>`).join('');
 }
 
 function tradeRow(t) {
-  return `<tr><td>${t.ts.substring(0, 23).replace('T', ' ')}</td><td class="num">${fmtPrice(t.price)}</td><td class="num">${fmt(t.volume, 2)}</td>
-    <td class="num ${cls(t.priceChange)}">${signed(t.priceChange, 4)}</td><td class="num ${cls(t.pctChange)}">${t.pctChange == null ? '–' : signed(t.pctChange, 4) + '%'}</td></tr>`;
+  return `<tr><td>${t.ts.substring(11, 23)}</td><td class="num">${price(t.symbol, t.price)}</td><td class="num">${fmt(t.volume, t.volume % 1 === 0 ? 0 : 4)}</td>
+    <td class="num ${cls(t.priceChange)}">${change(t.symbol, t.priceChange, t.price)}</td><td class="num ${cls(t.pctChange)}">${t.pctChange == null ? '–' : signed(t.pctChange, 2) + '%'}</td></tr>`;
 }
 
 function renderTrades(trades) {
@@ -109,7 +131,9 @@ async function loadSymbols() {
   const data = await api('/api/v1/symbols');
   state.symbols = new Map(data.symbols.map(s => [s.symbol, s]));
   state.freshness = data.freshness;
+  if (state.selected && !state.symbols.has(state.selected) && data.symbols.length > 0 && !linked.symbol) state.selected = null;
   if (!state.selected && data.symbols.length > 0) state.selected = data.symbols[0].symbol;
+  remember();
   renderSymbols();
   renderDetailHead();
   renderFreshness();
@@ -204,7 +228,9 @@ function applyTrades(trades) {
     const newest = Math.max(...trades.map(t => t.tsMs));
     state.freshness.lastTradeMs = newest;
     state.freshness.lastTradeAt = new Date(newest).toISOString();
+    // Pushed right after the commit: its age now is the speed layer's delay.
     state.freshness.speedDelayMs = Math.max(0, Date.now() - newest);
+    state.freshness.feedSilenceMs = state.freshness.speedDelayMs;
     renderFreshness();
   }
 }
@@ -252,10 +278,23 @@ function showPage() {
   else chart.resize();
 }
 
+// The selected symbol and interval live in the address, so that a link opens them.
+const linked = Object.fromEntries(new URLSearchParams(location.search));
+if (linked.symbol) state.selected = linked.symbol;
+if (['1m', '1h', '1d'].includes(linked.interval)) state.interval = linked.interval;
+document.querySelectorAll('.intervals button').forEach(b => b.classList.toggle('active', b.dataset.interval === state.interval));
+function remember() {
+  const params = new URLSearchParams();
+  if (state.selected) params.set('symbol', state.selected);
+  params.set('interval', state.interval);
+  history.replaceState(null, '', `?${params}${location.hash}`);
+}
+
 document.querySelector('#symbol-table tbody').addEventListener('click', event => {
   const row = event.target.closest('tr');
   if (!row) return;
   state.selected = row.dataset.symbol;
+  remember();
   renderSymbols();
   renderDetailHead();
   loadSelected().catch(console.error);
@@ -263,12 +302,13 @@ document.querySelector('#symbol-table tbody').addEventListener('click', event =>
 document.querySelectorAll('.intervals button').forEach(button => button.addEventListener('click', () => {
   document.querySelectorAll('.intervals button').forEach(b => b.classList.toggle('active', b === button));
   state.interval = button.dataset.interval;
+  remember();
   loadSelected().catch(console.error);
 }));
 window.addEventListener('hashchange', showPage);
 window.addEventListener('resize', () => chart.resize());
 setInterval(() => { if (!document.getElementById('page-pipeline').hidden) loadPipeline().catch(console.error); }, 10000);
-setInterval(() => { if (state.freshness && state.freshness.lastTradeMs) { state.freshness.speedDelayMs = Date.now() - state.freshness.lastTradeMs; renderFreshness(); } }, 1000);
+setInterval(() => { if (state.freshness && state.freshness.lastTradeMs) { state.freshness.feedSilenceMs = Date.now() - state.freshness.lastTradeMs; renderFreshness(); } }, 1000);
 
 showPage();
 loadSymbols().then(loadSelected).catch(console.error).finally(connect);
