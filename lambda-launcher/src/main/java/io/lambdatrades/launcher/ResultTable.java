@@ -59,7 +59,7 @@ final class ResultTable
         if (value instanceof Double || value instanceof Float) {
             double number = ((Number) value).doubleValue();
             // The shortest text that reads back as the same double, without an exponent.
-            return Double.isFinite(number) ? new BigDecimal(value.toString()).toPlainString() : value.toString();
+            return Double.isFinite(number) ? new BigDecimal(value.toString()).stripTrailingZeros().toPlainString() : value.toString();
         }
         return value.toString();
     }
