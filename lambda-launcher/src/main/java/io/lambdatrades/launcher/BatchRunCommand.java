@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -87,6 +89,14 @@ final class BatchRunCommand
                     result.runId(), (System.nanoTime() - started) / 1e9, result.absorbedTrades(), result.viewDates().size(), result.cutoff()));
         }
         return 0;
+    }
+
+    /** The arguments that run the unfinished tasks of run {@code runId}: how the scheduler starts its runs, each in a JVM of its own. */
+    static List<String> arguments(long runId, List<String> options)
+    {
+        List<String> arguments = new ArrayList<>(List.of("batch", "run", "--run-id", Long.toString(runId)));
+        arguments.addAll(options);
+        return List.copyOf(arguments);
     }
 
     /** The run, its failure classified: one another attempt would meet again exits 3, which the scheduler does not retry. */

@@ -40,7 +40,7 @@ final class LambdaJvm
      * This JVM's options with the compiler of the child's command (C2 for the speed layer, C1 only for
      * the others); a compiler chosen in LAMBDA_JAVA_OPTS wins.
      *
-     * @param arguments the child's lambda command and options; none for a batch run's JVM, whose command comes later
+     * @param arguments the child's lambda command and options
      */
     static List<String> jvmOptions(List<String> inherited, List<String> arguments, String userOptions)
     {

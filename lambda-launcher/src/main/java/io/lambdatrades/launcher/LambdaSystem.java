@@ -96,77 +96,29 @@ final class LambdaSystem
         }
     }
 
+    /** Each service in the order that lets the slow ones start side by side; a failure stops what started. */
     private void startAll(Console console)
             throws InterruptedException
     {
         resources.push(InstanceLock.acquire(config.dataDir()));
         console.line("lambda up: data directory " + config.dataDir());
         new TreeMap<>(config.effective()).forEach((key, value) -> log.info("config {} = {}", key, value));
-
-        bootstrapServers = config.kafka().bootstrapServers().orElseGet(() -> {
-            EmbeddedKafka kafka = EmbeddedKafka.start(config.dataDir().resolve("kafka"), config.kafka().port(), config.kafka().controllerPort());
-            resources.push(kafka);
-            return kafka.bootstrapServers();
-        });
-        console.line(String.format("  %-10s %s%s", "kafka", bootstrapServers, config.kafka().bootstrapServers().isPresent() ? " (external)" : "  (log in " + config.dataDir().resolve("kafka") + ")"));
-
+        startKafka(console);
         // The ingester first: its JVM starts while PostgreSQL and the metastore do.
-        TradeTopics.of(config.kafka()).ensure(bootstrapServers, TOPIC_TIMEOUT);
-        console.line(String.format("  %-10s %s, %s", "topics", config.kafka().topic(), config.kafka().deadLetterTopic()));
-        List<String> ingestCommand = new ArrayList<>(List.of("ingest"));
-        ingestCommand.addAll(childOptions);
-        ingestCommand.addAll(ingestOptions);
-        ingest = new IngestChild(config.dataDir(), ingestCommand, ChildEnvironment.of(pid, bootstrapServers), this::stopFor);
-        resources.push(ingest);
-        ingest.start();
-        console.line(String.format("  %-10s %s (a child JVM, log in %s)", "ingest", describeSource(), config.dataDir().resolve("logs").resolve("ingest.out")));
-        // Progress from the first trade on, while the rest starts; the runtime file once everything has.
-        progress = new ProgressReporter(ingest, config.ingest().source(), console);
-        heartbeat.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
-
-        postgres = config.postgres().jdbcUrl()
-                .map(url -> new PostgresConnection(url, config.postgres().user(), config.postgres().password()))
-                .orElseGet(() -> {
-                    EmbeddedPostgresServer server = EmbeddedPostgresServer.start(
-                            config.dataDir().resolve("postgres"), config.dataDir().resolve("tmp").resolve("postgres-binaries"), config.postgres().port());
-                    resources.push(server);
-                    return server.connection();
-                });
-        new PostgresSchema(postgres).migrate();
-        console.line(String.format("  %-10s %s%s", "postgres", postgres.redactedUrl(), config.postgres().jdbcUrl().isPresent() ? " (external)" : "  (data in " + config.dataDir().resolve("postgres") + ")"));
-
+        startIngest(console);
+        startPostgres(console);
         // The dashboard needs PostgreSQL only: its JVM starts while the metastore and Spark do.
         if (config.serving().enabled()) {
-            AdminToken.resolve(Optional.ofNullable(System.getenv(AdminToken.ENV)), config.dataDir());
-            serving = startChildLayer("serving", List.of("serve", "--port", Integer.toString(config.serving().port()), "--host", config.serving().host()));
-            console.line(String.format("  %-10s %s (a child JVM; admin token in %s unless %s is set)", "serving",
-                    config.serving().port() == 0 ? "dashboard on a free port (see lambda status)" : "dashboard http://" + config.serving().host() + ":" + config.serving().port() + "/",
-                    config.dataDir().resolve(AdminToken.FILE), AdminToken.ENV));
+            startServing(console);
         }
-
-        if (config.batch().metastoreUri().isPresent()) {
-            console.line(String.format("  %-10s %s (external)", "metastore", config.batch().metastoreUri().get()));
-        }
-        else {
-            EmbeddedMetastoreDatabase metastore = EmbeddedMetastoreDatabase.start(config.batch().metastoreDir(), config.batch().metastorePort());
-            resources.push(metastore);
-            metastoreJdbcUrl = metastore.jdbcUrl();
-            MetastoreSchema.create(metastoreJdbcUrl, config.batch().warehouseDir());
-            console.line(String.format("  %-10s Derby on 127.0.0.1:%d, warehouse %s  (database in %s)", "metastore", metastore.port(),
-                    config.batch().warehouseDir(), config.batch().metastoreDir()));
-        }
-
+        startMetastore(console);
         // The scheduler before the speed layer: a first start's catch-up is queued before the speed layer
         // reads the history, which it then leaves to the batch layer.
         if (config.scheduler().enabled()) {
-            scheduler = startChildLayer("scheduler", List.of("scheduler"));
-            console.line(String.format("  %-10s %s (a child JVM; each run in a JVM of its own, log in %s)", "scheduler",
-                    SchedulerCommand.describe(config), config.dataDir().resolve("logs").resolve("batch.out")));
+            startScheduler(console);
         }
         if (config.speed().enabled()) {
-            speed = startSpeedLayer();
-            console.line(String.format("  %-10s Spark %s, trigger %d ms, checkpoint %s (a child JVM, log in %s)", "speed", config.speed().spark().master(),
-                    config.speed().trigger().toMillis(), config.speed().checkpointDir(), config.dataDir().resolve("logs")));
+            startSpeed(console);
         }
         console.line(String.format("  %-10s %s", "runtime", runtimeFile.path()));
         console.line(String.format("  %-10s %s", "logs", config.dataDir().resolve("logs").resolve("lambda.log")));
@@ -180,6 +132,84 @@ final class LambdaSystem
         }
         publish("running");
         log.info("lambda up running with pid {}", pid);
+    }
+
+    private void startKafka(Console console)
+            throws InterruptedException
+    {
+        bootstrapServers = config.kafka().bootstrapServers().orElseGet(() -> {
+            EmbeddedKafka kafka = EmbeddedKafka.start(config.dataDir().resolve("kafka"), config.kafka().port(), config.kafka().controllerPort());
+            resources.push(kafka);
+            return kafka.bootstrapServers();
+        });
+        console.line(String.format("  %-10s %s%s", "kafka", bootstrapServers, config.kafka().bootstrapServers().isPresent() ? " (external)" : "  (log in " + config.dataDir().resolve("kafka") + ")"));
+        TradeTopics.of(config.kafka()).ensure(bootstrapServers, TOPIC_TIMEOUT);
+        console.line(String.format("  %-10s %s, %s", "topics", config.kafka().topic(), config.kafka().deadLetterTopic()));
+    }
+
+    private void startIngest(Console console)
+    {
+        List<String> ingestCommand = new ArrayList<>(List.of("ingest"));
+        ingestCommand.addAll(childOptions);
+        ingestCommand.addAll(ingestOptions);
+        ingest = new IngestChild(config.dataDir(), ingestCommand, ChildEnvironment.of(pid, bootstrapServers), this::stopFor);
+        resources.push(ingest);
+        ingest.start();
+        console.line(String.format("  %-10s %s (a child JVM, log in %s)", "ingest", describeSource(), config.dataDir().resolve("logs").resolve("ingest.out")));
+        // Progress from the first trade on, while the rest starts; the runtime file once everything has.
+        progress = new ProgressReporter(ingest, config.ingest().source(), console);
+        heartbeat.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void startPostgres(Console console)
+    {
+        postgres = config.postgres().jdbcUrl()
+                .map(url -> new PostgresConnection(url, config.postgres().user(), config.postgres().password()))
+                .orElseGet(() -> {
+                    EmbeddedPostgresServer server = EmbeddedPostgresServer.start(
+                            config.dataDir().resolve("postgres"), config.dataDir().resolve("tmp").resolve("postgres-binaries"), config.postgres().port());
+                    resources.push(server);
+                    return server.connection();
+                });
+        new PostgresSchema(postgres).migrate();
+        console.line(String.format("  %-10s %s%s", "postgres", postgres.redactedUrl(), config.postgres().jdbcUrl().isPresent() ? " (external)" : "  (data in " + config.dataDir().resolve("postgres") + ")"));
+    }
+
+    private void startServing(Console console)
+    {
+        AdminToken.resolve(Optional.ofNullable(System.getenv(AdminToken.ENV)), config.dataDir());
+        serving = startChildLayer("serving", List.of("serve", "--port", Integer.toString(config.serving().port()), "--host", config.serving().host()));
+        console.line(String.format("  %-10s %s (a child JVM; admin token in %s unless %s is set)", "serving",
+                config.serving().port() == 0 ? "dashboard on a free port (see lambda status)" : "dashboard http://" + config.serving().host() + ":" + config.serving().port() + "/",
+                config.dataDir().resolve(AdminToken.FILE), AdminToken.ENV));
+    }
+
+    private void startMetastore(Console console)
+    {
+        if (config.batch().metastoreUri().isPresent()) {
+            console.line(String.format("  %-10s %s (external)", "metastore", config.batch().metastoreUri().get()));
+            return;
+        }
+        EmbeddedMetastoreDatabase metastore = EmbeddedMetastoreDatabase.start(config.batch().metastoreDir(), config.batch().metastorePort());
+        resources.push(metastore);
+        metastoreJdbcUrl = metastore.jdbcUrl();
+        MetastoreSchema.create(metastoreJdbcUrl, config.batch().warehouseDir());
+        console.line(String.format("  %-10s Derby on 127.0.0.1:%d, warehouse %s  (database in %s)", "metastore", metastore.port(),
+                config.batch().warehouseDir(), config.batch().metastoreDir()));
+    }
+
+    private void startScheduler(Console console)
+    {
+        scheduler = startChildLayer("scheduler", List.of("scheduler"));
+        console.line(String.format("  %-10s %s (a child JVM; each run in a JVM of its own, log in %s)", "scheduler",
+                SchedulerCommand.describe(config), config.dataDir().resolve("logs").resolve("batch.out")));
+    }
+
+    private void startSpeed(Console console)
+    {
+        speed = startSpeedLayer();
+        console.line(String.format("  %-10s Spark %s, trigger %d ms, checkpoint %s (a child JVM, log in %s)", "speed", config.speed().spark().master(),
+                config.speed().trigger().toMillis(), config.speed().checkpointDir(), config.dataDir().resolve("logs")));
     }
 
     /** The feed refused us for good: stop everything, now or, while starting, once started. */

@@ -40,7 +40,8 @@ final class SchedulerCommand
         PostgresConnection postgres = services.postgres();
         new PostgresSchema(postgres).migrate();
         long pid = ProcessHandle.current().pid();
-        ChildJvmBatchRunner runner = new ChildJvmBatchRunner(LambdaJvm.command(List.of()), common.childOptions(config),
+        List<String> childOptions = common.childOptions(config);
+        ChildJvmBatchRunner runner = new ChildJvmBatchRunner(runId -> LambdaJvm.command(BatchRunCommand.arguments(runId, childOptions)),
                 ChildEnvironment.of(pid, bootstrapServers, postgres), config.dataDir().resolve("logs").resolve("batch.out"));
         Console console = new Console(System.out, System.console() != null);
         CompletableFuture<Void> stopped = new CompletableFuture<>();

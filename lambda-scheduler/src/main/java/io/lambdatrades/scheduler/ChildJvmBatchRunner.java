@@ -7,16 +7,16 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongFunction;
 import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Runs {@code lambda batch run --run-id N} in a JVM of its own, as spark-submit would, so that a
+ * Runs a queued run's command line (the launcher's {@code lambda batch run --run-id N}) in a JVM of its own, as spark-submit would, so that a
  * crash of the batch work never takes the scheduler down. The child's console is appended to a log;
  * a failure is reported with the child's last line, which is its one-line error, and is retried unless
  * the child exited with {@link ExitCodes#PERMANENT_FAILURE}.
@@ -27,20 +27,17 @@ public final class ChildJvmBatchRunner
     private static final long STOP_TIMEOUT_SECONDS = 60;
     private static final int TAIL_BYTES = 8192;
 
-    private final List<String> command;
-    private final List<String> options;
+    private final LongFunction<List<String>> commandLine;
     private final Map<String, String> environment;
     private final Path log;
 
     /**
-     * @param command the java command line of a {@code lambda} JVM, without the lambda command
-     * @param options options after {@code batch run --run-id N} (the data directory, the config file)
+     * @param commandLine the whole command line that runs the run of this id, defined by the command it starts
      * @param environment added to the child's environment (where Kafka and PostgreSQL are)
      */
-    public ChildJvmBatchRunner(List<String> command, List<String> options, Map<String, String> environment, Path log)
+    public ChildJvmBatchRunner(LongFunction<List<String>> commandLine, Map<String, String> environment, Path log)
     {
-        this.command = List.copyOf(requireNonNull(command, "command is null"));
-        this.options = List.copyOf(requireNonNull(options, "options is null"));
+        this.commandLine = requireNonNull(commandLine, "commandLine is null");
         this.environment = Map.copyOf(requireNonNull(environment, "environment is null"));
         this.log = requireNonNull(log, "log is null");
     }
@@ -49,9 +46,7 @@ public final class ChildJvmBatchRunner
     public void run(QueuedRun run)
             throws BatchRunFailedException, InterruptedException
     {
-        List<String> arguments = new ArrayList<>(command);
-        arguments.addAll(List.of("batch", "run", "--run-id", Long.toString(run.runId())));
-        arguments.addAll(options);
+        List<String> arguments = commandLine.apply(run.runId());
         Process child;
         long logStart;
         try {

@@ -27,7 +27,7 @@ class ChildJvmBatchRunnerTest
             throws Exception
     {
         runner(dir, "echo \"$@\"; exit 0").run(RUN);
-        assertThat(Files.readString(dir.resolve("batch.out"))).isEqualTo("batch run --run-id 7 --data-dir /data\n");
+        assertThat(Files.readString(dir.resolve("batch.out"))).isEqualTo("run 7\n");
     }
 
     @Test
@@ -45,7 +45,7 @@ class ChildJvmBatchRunnerTest
 
     private static ChildJvmBatchRunner runner(Path dir, String script)
     {
-        // sh -c SCRIPT NAME ARGS...: the runner's arguments arrive as "$@".
-        return new ChildJvmBatchRunner(List.of("sh", "-c", script, "lambda"), List.of("--data-dir", "/data"), Map.of(), dir.resolve("batch.out"));
+        // sh -c SCRIPT NAME ARGS...: the run's arguments arrive as "$@".
+        return new ChildJvmBatchRunner(runId -> List.of("sh", "-c", script, "lambda", "run", Long.toString(runId)), Map.of(), dir.resolve("batch.out"));
     }
 }
