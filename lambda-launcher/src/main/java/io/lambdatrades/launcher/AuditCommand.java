@@ -7,7 +7,6 @@ import io.lambdatrades.batch.audit.Grain;
 import io.lambdatrades.batch.audit.LedgerCheck;
 import io.lambdatrades.batch.audit.OffsetRange;
 import io.lambdatrades.common.PostgresConnection;
-import io.lambdatrades.common.PostgresSchema;
 import io.lambdatrades.common.config.LambdaConfig;
 import io.lambdatrades.common.config.ValueParsers;
 import picocli.CommandLine;
@@ -69,10 +68,9 @@ final class AuditCommand
     {
         LambdaConfig config = common.load(Map.of());
         AuditScope scope = scope();
-        Logging.configure(config.dataDir().resolve("logs"), "batch", common.verbose);
-        RunningServices services = RunningServices.find(config);
-        PostgresConnection postgres = services.postgres();
-        new PostgresSchema(postgres).migrate();
+        CommandServices connected = common.connect(config, "batch");
+        RunningServices services = connected.services();
+        PostgresConnection postgres = connected.postgres();
         Console console = new Console(System.out, System.console() != null);
         long started = System.nanoTime();
         console.line("lambda audit: " + (scope.everyDayWithData() ? "every day" : scope.days().first()) + ", "

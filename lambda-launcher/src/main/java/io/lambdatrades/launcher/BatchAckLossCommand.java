@@ -1,6 +1,5 @@
 package io.lambdatrades.launcher;
 
-import io.lambdatrades.common.PostgresSchema;
 import io.lambdatrades.common.config.LambdaConfig;
 import io.lambdatrades.scheduler.RetentionLosses;
 import picocli.CommandLine.Command;
@@ -24,9 +23,7 @@ final class BatchAckLossCommand
             throws Exception
     {
         LambdaConfig config = common.load(Map.of());
-        Logging.configure(config.dataDir().resolve("logs"), common.verbose);
-        var postgres = RunningServices.find(config).postgres();
-        new PostgresSchema(postgres).migrate();
+        var postgres = common.connect(config, "lambda").postgres();
         List<RetentionLosses.Loss> acknowledged = new RetentionLosses(postgres).acknowledge(System.getProperty("user.name", "unknown"));
         if (acknowledged.isEmpty()) {
             System.out.println("lambda batch ack-loss: no unacknowledged loss");

@@ -1,6 +1,5 @@
 package io.lambdatrades.launcher;
 
-import io.lambdatrades.common.PostgresSchema;
 import io.lambdatrades.common.config.LambdaConfig;
 import io.lambdatrades.scheduler.RunHistory;
 import picocli.CommandLine.Command;
@@ -44,9 +43,7 @@ final class BatchHistoryCommand
             throw new CommandLine.ParameterException(spec.commandLine(), "--limit " + limit + " must be at least 1");
         }
         LambdaConfig config = common.load(Map.of());
-        Logging.configure(config.dataDir().resolve("logs"), common.verbose);
-        var postgres = RunningServices.find(config).postgres();
-        new PostgresSchema(postgres).migrate();
+        var postgres = common.connect(config, "lambda").postgres();
         RunHistory history = new RunHistory(postgres);
         print(history.last(limit), history.nextClose().orElse(null), config, System.out);
         return 0;

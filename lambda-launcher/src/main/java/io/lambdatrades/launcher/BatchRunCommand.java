@@ -4,7 +4,6 @@ import io.lambdatrades.batch.BatchErrors;
 import io.lambdatrades.batch.BatchPipeline;
 import io.lambdatrades.batch.BatchRequest;
 import io.lambdatrades.common.PostgresConnection;
-import io.lambdatrades.common.PostgresSchema;
 import io.lambdatrades.common.config.LambdaConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -67,11 +66,10 @@ final class BatchRunCommand
     {
         LambdaConfig config = common.load(Map.of());
         BatchRequest request = request(config, Instant.now());
-        Logging.configure(config.dataDir().resolve("logs"), "batch", common.verbose);
-        RunningServices services = RunningServices.find(config);
-        String bootstrapServers = services.bootstrapServers();
-        PostgresConnection postgres = services.postgres();
-        new PostgresSchema(postgres).migrate();
+        CommandServices connected = common.connect(config, "batch");
+        RunningServices services = connected.services();
+        String bootstrapServers = connected.bootstrapServers();
+        PostgresConnection postgres = connected.postgres();
         Console console = new Console(System.out, System.console() != null);
         if (request != null && services.schedulerRuns()) {
             return new QueuedBatchRun(postgres, config.batch().period(), console).submitAndWait(request);

@@ -4,7 +4,6 @@ import io.lambdatrades.batch.BatchPipeline;
 import io.lambdatrades.batch.BatchRequest;
 import io.lambdatrades.batch.BatchTask;
 import io.lambdatrades.common.PostgresConnection;
-import io.lambdatrades.common.PostgresSchema;
 import io.lambdatrades.common.config.LambdaConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -53,11 +52,10 @@ final class BatchTaskCommand
         catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        Logging.configure(config.dataDir().resolve("logs"), "batch", common.verbose);
-        RunningServices services = RunningServices.find(config);
-        PostgresConnection postgres = services.postgres();
-        new PostgresSchema(postgres).migrate();
-        String bootstrapServers = services.bootstrapServers();
+        CommandServices connected = common.connect(config, "batch");
+        RunningServices services = connected.services();
+        PostgresConnection postgres = connected.postgres();
+        String bootstrapServers = connected.bootstrapServers();
         Console console = new Console(System.out, System.console() != null);
         long started = System.nanoTime();
         try (BatchSpark spark = new BatchSpark(config, services, console)) {

@@ -1,5 +1,7 @@
 package io.lambdatrades.launcher;
 
+import io.lambdatrades.common.PostgresConnection;
+import io.lambdatrades.common.PostgresSchema;
 import io.lambdatrades.common.config.ConfigLoader.Origin;
 import io.lambdatrades.common.config.LambdaConfig;
 import io.lambdatrades.common.config.Settings;
@@ -32,6 +34,21 @@ final class CommonOptions
             options.addAll(List.of("--config", configFile.toAbsolutePath().toString()));
         }
         return options;
+    }
+
+    /**
+     * The start-up steps of a command on the running system, once its own arguments are checked: its
+     * log, the services it finds, the schema migrated (a dead or misconfigured service is one line here).
+     *
+     * @param logName the log file's name under the data directory's logs
+     */
+    CommandServices connect(LambdaConfig config, String logName)
+    {
+        Logging.configure(config.dataDir().resolve("logs"), logName, verbose);
+        RunningServices services = RunningServices.find(config);
+        PostgresConnection postgres = services.postgres();
+        new PostgresSchema(postgres).migrate();
+        return new CommandServices(services, postgres);
     }
 
     /** Resolves the configuration; {@code overrides} are the command's own options, keyed by setting. */

@@ -1,7 +1,6 @@
 package io.lambdatrades.launcher;
 
 import io.lambdatrades.common.PostgresConnection;
-import io.lambdatrades.common.PostgresSchema;
 import io.lambdatrades.common.config.LambdaConfig;
 import io.lambdatrades.scheduler.BatchScheduler;
 import io.lambdatrades.scheduler.ChildJvmBatchRunner;
@@ -34,11 +33,9 @@ final class SchedulerCommand
     {
         LambdaConfig config = common.load(Map.of());
         BatchScheduler.schedule(config.scheduler(), config.batch().period());
-        Logging.configure(config.dataDir().resolve("logs"), "scheduler", common.verbose);
-        RunningServices services = RunningServices.find(config);
-        String bootstrapServers = services.bootstrapServers();
-        PostgresConnection postgres = services.postgres();
-        new PostgresSchema(postgres).migrate();
+        CommandServices connected = common.connect(config, "scheduler");
+        String bootstrapServers = connected.bootstrapServers();
+        PostgresConnection postgres = connected.postgres();
         long pid = ProcessHandle.current().pid();
         List<String> childOptions = common.childOptions(config);
         ChildJvmBatchRunner runner = new ChildJvmBatchRunner(runId -> LambdaJvm.command(BatchRunCommand.arguments(runId, childOptions)),

@@ -1,7 +1,6 @@
 package io.lambdatrades.launcher;
 
 import io.lambdatrades.common.PostgresConnection;
-import io.lambdatrades.common.PostgresSchema;
 import io.lambdatrades.common.config.LambdaConfig;
 import io.lambdatrades.serving.AdminToken;
 import io.lambdatrades.serving.ReaderRole;
@@ -30,9 +29,7 @@ final class ServeCommand
             throws InterruptedException
     {
         LambdaConfig config = common.load(serving.overrides());
-        Logging.configure(config.dataDir().resolve("logs"), "serving", common.verbose);
-        PostgresConnection postgres = RunningServices.find(config).postgres();
-        new PostgresSchema(postgres).migrate();
+        PostgresConnection postgres = common.connect(config, "serving").postgres();
         ReaderRole.apply(postgres, config.serving().readerPassword());
         AdminToken adminToken = AdminToken.resolve(Optional.ofNullable(System.getenv(AdminToken.ENV)), config.dataDir());
         QueueBatchTrigger batchTrigger = new QueueBatchTrigger(postgres, config.batch().period(), config.dataDir().resolve("logs").resolve("batch.out"));

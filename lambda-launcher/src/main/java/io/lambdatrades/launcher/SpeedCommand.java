@@ -1,7 +1,6 @@
 package io.lambdatrades.launcher;
 
 import io.lambdatrades.common.PostgresConnection;
-import io.lambdatrades.common.PostgresSchema;
 import io.lambdatrades.common.TradeTopics;
 import io.lambdatrades.common.config.LambdaConfig;
 import io.lambdatrades.speed.SpeedLayer;
@@ -32,12 +31,10 @@ final class SpeedCommand
             throws TimeoutException, InterruptedException
     {
         LambdaConfig config = common.load(Map.of());
-        Logging.configure(config.dataDir().resolve("logs"), "speed", common.verbose);
-        RunningServices services = RunningServices.find(config);
-        String bootstrapServers = services.bootstrapServers();
-        PostgresConnection postgres = services.postgres();
         // A dead or misconfigured service is one line now, not minutes of the query's retries.
-        new PostgresSchema(postgres).migrate();
+        CommandServices connected = common.connect(config, "speed");
+        String bootstrapServers = connected.bootstrapServers();
+        PostgresConnection postgres = connected.postgres();
         TradeTopics.of(config.kafka()).ensure(bootstrapServers, TOPIC_TIMEOUT);
 
         Console console = new Console(System.out, System.console() != null);
