@@ -55,7 +55,9 @@ class DiskFullUpIT
             Files.delete(filler);
             try (LambdaProcess up = LambdaProcess.start(Map.of(), "up", "--data-dir", dataDir.toString(), "--rate", "500")) {
                 JsonNode status = awaitStatus(dataDir,
-                        s -> "running".equals(s.at("/layers/speed/state").asText()) && s.at("/speed/lag").asLong(Long.MAX_VALUE) < 1_000,
+                        // A status whose Kafka probe did not answer in time says 0 records: wait for one that did.
+                        s -> "running".equals(s.at("/layers/speed/state").asText()) && s.at("/speed/lag").asLong(Long.MAX_VALUE) < 1_000
+                                && s.at("/topics/trades/records").asLong() > 0,
                         Duration.ofMinutes(3));
                 // Nothing Kafka had before the disk filled is gone: the log holds it plus what this run added.
                 assertThat(status.at("/topics/trades/records").asLong()).isGreaterThanOrEqualTo(recordsBeforeFull + status.at("/ingest/trades").asLong());
