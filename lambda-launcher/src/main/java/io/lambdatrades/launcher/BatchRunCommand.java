@@ -66,7 +66,7 @@ final class BatchRunCommand
     {
         LambdaConfig config = common.load(Map.of());
         BatchRequest request = request(config, Instant.now());
-        CommandServices connected = common.connect(config, "batch");
+        CommandServices connected = common.connectWithKafka(config, "batch");
         RunningServices services = connected.services();
         String bootstrapServers = connected.bootstrapServers();
         PostgresConnection postgres = connected.postgres();

@@ -44,8 +44,22 @@ final class CommonOptions
      */
     CommandServices connect(LambdaConfig config, String logName)
     {
+        return connect(config, logName, false);
+    }
+
+    /** As {@link #connect}, for a command that needs Kafka too: a Kafka it cannot find is the first line it says. */
+    CommandServices connectWithKafka(LambdaConfig config, String logName)
+    {
+        return connect(config, logName, true);
+    }
+
+    private CommandServices connect(LambdaConfig config, String logName, boolean kafka)
+    {
         Logging.configure(config.dataDir().resolve("logs"), logName, verbose);
         RunningServices services = RunningServices.find(config);
+        if (kafka) {
+            services.bootstrapServers();
+        }
         PostgresConnection postgres = services.postgres();
         new PostgresSchema(postgres).migrate();
         return new CommandServices(services, postgres);

@@ -33,7 +33,7 @@ final class SchedulerCommand
     {
         LambdaConfig config = common.load(Map.of());
         BatchScheduler.schedule(config.scheduler(), config.batch().period());
-        CommandServices connected = common.connect(config, "scheduler");
+        CommandServices connected = common.connectWithKafka(config, "scheduler");
         String bootstrapServers = connected.bootstrapServers();
         PostgresConnection postgres = connected.postgres();
         long pid = ProcessHandle.current().pid();

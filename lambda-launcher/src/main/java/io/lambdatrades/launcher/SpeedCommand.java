@@ -32,7 +32,7 @@ final class SpeedCommand
     {
         LambdaConfig config = common.load(Map.of());
         // A dead or misconfigured service is one line now, not minutes of the query's retries.
-        CommandServices connected = common.connect(config, "speed");
+        CommandServices connected = common.connectWithKafka(config, "speed");
         String bootstrapServers = connected.bootstrapServers();
         PostgresConnection postgres = connected.postgres();
         TradeTopics.of(config.kafka()).ensure(bootstrapServers, TOPIC_TIMEOUT);
