@@ -58,6 +58,7 @@ final class CommonOptions
         Logging.configure(config.dataDir().resolve("logs"), logName, verbose);
         RunningServices services = RunningServices.find(config);
         if (kafka) {
+            // Resolved first for its error alone: a Kafka not found is this command's first line.
             services.bootstrapServers();
         }
         PostgresConnection postgres = services.postgres();
