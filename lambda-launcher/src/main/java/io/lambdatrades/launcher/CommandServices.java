@@ -1,6 +1,7 @@
 package io.lambdatrades.launcher;
 
 import io.lambdatrades.common.PostgresConnection;
+import io.lambdatrades.launcher.status.RunningServices;
 
 import static java.util.Objects.requireNonNull;
 
@@ -8,15 +9,15 @@ import static java.util.Objects.requireNonNull;
  * What a command that works on the running system starts from: the services it found (those of a
  * running {@code up}, or the configured ones) and PostgreSQL with its schema migrated.
  */
-record CommandServices(RunningServices services, PostgresConnection postgres)
+public record CommandServices(RunningServices services, PostgresConnection postgres)
 {
-    CommandServices
+    public CommandServices
     {
         requireNonNull(services, "services is null");
         requireNonNull(postgres, "postgres is null");
     }
 
-    String bootstrapServers()
+    public String bootstrapServers()
     {
         return services.bootstrapServers();
     }

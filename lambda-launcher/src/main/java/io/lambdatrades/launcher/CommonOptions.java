@@ -5,6 +5,7 @@ import io.lambdatrades.common.PostgresSchema;
 import io.lambdatrades.common.config.ConfigLoader.Origin;
 import io.lambdatrades.common.config.LambdaConfig;
 import io.lambdatrades.common.config.Settings;
+import io.lambdatrades.launcher.status.RunningServices;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Options every command takes. */
-final class CommonOptions
+public final class CommonOptions
 {
     @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file; LAMBDA_... variables and options override it.")
     Path configFile;
@@ -24,10 +25,10 @@ final class CommonOptions
     String dataDir;
 
     @Option(names = {"-v", "--verbose"}, description = "Log more and show stack traces of errors.")
-    boolean verbose;
+    public boolean verbose;
 
     /** The options a layer started in a JVM of its own needs to see the same configuration. */
-    List<String> childOptions(LambdaConfig config)
+    public List<String> childOptions(LambdaConfig config)
     {
         List<String> options = new ArrayList<>(List.of("--data-dir", config.dataDir().toString()));
         if (configFile != null) {
@@ -42,13 +43,13 @@ final class CommonOptions
      *
      * @param logName the log file's name under the data directory's logs
      */
-    CommandServices connect(LambdaConfig config, String logName)
+    public CommandServices connect(LambdaConfig config, String logName)
     {
         return connect(config, logName, false);
     }
 
     /** As {@link #connect}, for a command that needs Kafka too: a Kafka it cannot find is the first line it says. */
-    CommandServices connectWithKafka(LambdaConfig config, String logName)
+    public CommandServices connectWithKafka(LambdaConfig config, String logName)
     {
         return connect(config, logName, true);
     }
@@ -67,7 +68,7 @@ final class CommonOptions
     }
 
     /** Resolves the configuration; {@code overrides} are the command's own options, keyed by setting. */
-    LambdaConfig load(Map<String, Origin> overrides)
+    public LambdaConfig load(Map<String, Origin> overrides)
     {
         Map<String, Origin> commandLine = new HashMap<>(overrides);
         if (dataDir != null) {

@@ -8,19 +8,19 @@ import static java.util.Objects.requireNonNull;
  * What a long-running command prints for people. On a terminal the progress line is rewritten in
  * place; elsewhere (a log file, a test) every progress line is a line of its own.
  */
-final class Console
+public final class Console
 {
     private final PrintStream out;
     private final boolean terminal;
     private boolean progressShown;
 
-    Console(PrintStream out, boolean terminal)
+    public Console(PrintStream out, boolean terminal)
     {
         this.out = requireNonNull(out, "out is null");
         this.terminal = terminal;
     }
 
-    synchronized void line(String text)
+    public synchronized void line(String text)
     {
         if (progressShown && terminal) {
             out.print("\r\033[K");
@@ -30,7 +30,7 @@ final class Console
         out.flush();
     }
 
-    synchronized void progress(String text)
+    public synchronized void progress(String text)
     {
         if (terminal) {
             out.print("\r\033[K" + text);
@@ -42,7 +42,7 @@ final class Console
         out.flush();
     }
 
-    boolean terminal()
+    public boolean terminal()
     {
         return terminal;
     }

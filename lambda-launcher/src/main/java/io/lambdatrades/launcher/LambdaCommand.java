@@ -1,5 +1,13 @@
 package io.lambdatrades.launcher;
 
+import io.lambdatrades.launcher.batch.AuditCommand;
+import io.lambdatrades.launcher.batch.BatchCommand;
+import io.lambdatrades.launcher.batch.SqlCommand;
+import io.lambdatrades.launcher.ingest.IngestCommand;
+import io.lambdatrades.launcher.ingest.RecordCommand;
+import io.lambdatrades.launcher.serve.ServeCommand;
+import io.lambdatrades.launcher.status.StatusCommand;
+import io.lambdatrades.launcher.up.UpCommand;
 import picocli.CommandLine.Command;
 
 @Command(

@@ -9,17 +9,17 @@ import java.nio.file.Path;
  * Logs are quiet by default: warnings on the console, our lifecycle at INFO in
  * {@code <data-dir>/logs/lambda.log}; --verbose brings INFO to the console too.
  */
-final class Logging
+public final class Logging
 {
     private Logging() {}
 
-    static void configure(Path logDir, boolean verbose)
+    public static void configure(Path logDir, boolean verbose)
     {
         configure(logDir, "lambda", verbose);
     }
 
     /** @param name the log file's name: each process of the system writes its own */
-    static void configure(Path logDir, String name, boolean verbose)
+    public static void configure(Path logDir, String name, boolean verbose)
     {
         System.setProperty("lambda.log.dir", logDir.toString());
         System.setProperty("lambda.log.name", name);

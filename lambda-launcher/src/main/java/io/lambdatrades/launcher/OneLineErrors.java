@@ -16,7 +16,7 @@ import java.io.PrintWriter;
  * Exit codes ({@link ExitCodes}): 2 for bad arguments or configuration, 1 for a failure while running,
  * 3 for a {@link PermanentFailure}, which another attempt would meet again.
  */
-final class OneLineErrors
+public final class OneLineErrors
         implements IExecutionExceptionHandler, IParameterExceptionHandler
 {
     @Override

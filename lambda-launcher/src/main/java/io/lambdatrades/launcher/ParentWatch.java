@@ -14,10 +14,10 @@ import java.util.Optional;
  * ended at once made the supervisor report each as exited and due for a restart while {@code up}
  * was stopping them in order.
  */
-final class ParentWatch
+public final class ParentWatch
 {
     /** The environment variable through which {@code up} names itself to its children. */
-    static final String ENV = "LAMBDA_PARENT_PID";
+    public static final String ENV = "LAMBDA_PARENT_PID";
     private static final long CHECK_EVERY_MS = 1_000;
 
     private ParentWatch() {}

@@ -2,6 +2,9 @@ package io.lambdatrades.launcher;
 
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.config.LambdaConfig;
+import io.lambdatrades.launcher.batch.BatchRunCommand;
+import io.lambdatrades.launcher.up.ChildEnvironment;
+import io.lambdatrades.launcher.up.LambdaJvm;
 import io.lambdatrades.scheduler.BatchScheduler;
 import io.lambdatrades.scheduler.ChildJvmBatchRunner;
 import io.lambdatrades.scheduler.SchedulerLayer;
@@ -21,7 +24,7 @@ import java.util.concurrent.CompletionException;
 @Command(name = "scheduler", mixinStandardHelpOptions = true,
         description = "Run only the scheduler: closes each batch period at its end plus batch.delay (or on batch.schedule), catches up what was missed, "
                 + "retries failed runs, one run at a time however many schedulers share the database; each run in a JVM of its own.")
-final class SchedulerCommand
+public final class SchedulerCommand
         implements Callable<Integer>
 {
     @Mixin
@@ -59,7 +62,7 @@ final class SchedulerCommand
     }
 
     /** The schedule in words, for the console. */
-    static String describe(LambdaConfig config)
+    public static String describe(LambdaConfig config)
     {
         var scheduler = config.scheduler();
         String when = scheduler.cron().map(cron -> "runs on cron '" + cron + "' (UTC)")

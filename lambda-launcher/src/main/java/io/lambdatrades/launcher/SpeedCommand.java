@@ -3,6 +3,7 @@ package io.lambdatrades.launcher;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.TradeTopics;
 import io.lambdatrades.common.config.LambdaConfig;
+import io.lambdatrades.launcher.status.StateFile;
 import io.lambdatrades.speed.SpeedLayer;
 import io.lambdatrades.speed.SpeedMetrics;
 import picocli.CommandLine.Command;
@@ -15,13 +16,13 @@ import java.util.concurrent.TimeoutException;
 
 @Command(name = "speed", mixinStandardHelpOptions = true,
         description = "Run only the speed layer (Spark Structured Streaming, Kafka -> PostgreSQL) against the configured services or those of a running 'lambda up'.")
-final class SpeedCommand
+public final class SpeedCommand
         implements Callable<Integer>
 {
     private static final int PROGRESS_EVERY_SECONDS = 10;
     private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
     /** Where the speed layer publishes its metrics each second, for {@code lambda status}. */
-    static final String SPEED_METRICS_FILE = "speed.json";
+    public static final String SPEED_METRICS_FILE = "speed.json";
 
     @Mixin
     CommonOptions common;

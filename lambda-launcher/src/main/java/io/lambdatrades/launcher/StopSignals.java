@@ -8,11 +8,11 @@ import sun.misc.Signal;
  * started stops on SIGTERM only: it ignores the Ctrl-C that reaches its terminal's whole process
  * group ({@link ParentWatch}), since {@code up} stops its layers itself, in order.
  */
-final class StopSignals
+public final class StopSignals
 {
     private StopSignals() {}
 
-    static void onStop(Runnable stop)
+    public static void onStop(Runnable stop)
     {
         if (System.getenv(ParentWatch.ENV) == null) {
             Signal.handle(new Signal("INT"), signal -> stop.run());

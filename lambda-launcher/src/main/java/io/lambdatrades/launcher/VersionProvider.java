@@ -2,7 +2,7 @@ package io.lambdatrades.launcher;
 
 import picocli.CommandLine;
 
-final class VersionProvider
+public final class VersionProvider
         implements CommandLine.IVersionProvider
 {
     @Override
