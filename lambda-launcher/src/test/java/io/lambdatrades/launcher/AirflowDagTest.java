@@ -3,6 +3,7 @@ package io.lambdatrades.launcher;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lambdatrades.batch.BatchRequest;
+import io.lambdatrades.launcher.batch.BatchTaskCommand;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
