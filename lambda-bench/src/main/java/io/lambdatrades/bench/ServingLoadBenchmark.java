@@ -11,6 +11,7 @@ import io.lambdatrades.serving.AdminToken;
 import io.lambdatrades.serving.Interval;
 import io.lambdatrades.serving.ServingQueries;
 import io.lambdatrades.serving.ServingServer;
+import io.lambdatrades.serving.StatusSource;
 import io.lambdatrades.speed.KafkaTrade;
 import io.lambdatrades.speed.SpeedSink;
 import org.openqa.selenium.By;
@@ -77,7 +78,7 @@ public final class ServingLoadBenchmark
             AtomicLong liveTrades = new AtomicLong();
             Thread writer = new Thread(() -> writeLive(database, live, liveTrades), "bench-live-trades");
             writer.start();
-            try (ServingServer server = ServingServer.start(new ServingConfig(true, "127.0.0.1", 0, 256, ""), database, Map::of,
+            try (ServingServer server = ServingServer.start(new ServingConfig(true, "127.0.0.1", 0, 256, ""), database, StatusSource.NONE,
                     AdminToken.resolve(Optional.of("bench"), scratch.directory("run")), request -> null, Clock.systemUTC());
                     HikariDataSource pool = pool(database)) {
                 String base = "http://127.0.0.1:" + server.port();

@@ -1,7 +1,6 @@
 package io.lambdatrades.serving;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
+import io.lambdatrades.common.StatusFigures;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -13,6 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 import static java.util.Objects.requireNonNull;
 
@@ -27,7 +27,7 @@ final class ServingMetrics
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-    ServingMetrics(LiveStream stream, Supplier<JsonNode> status)
+    ServingMetrics(LiveStream stream, Supplier<StatusFigures> status)
     {
         requireNonNull(stream, "stream is null");
         requireNonNull(status, "status is null");
@@ -36,45 +36,30 @@ final class ServingMetrics
         Gauge.builder("lambda_stream_clients", stream, LiveStream::clients).description("Connected live-stream (SSE) clients").register(registry);
         Gauge.builder("lambda_stream_dropped_clients", stream, LiveStream::droppedClients).description("Stream clients dropped for falling behind").register(registry);
         Gauge.builder("lambda_stream_commits", stream, LiveStream::eventsSent).description("Speed-layer commits pushed to stream clients").register(registry);
-        statusGauge(status, "lambda_ingest_trades_per_second", "Trades per second the ingester hands to Kafka", "ingest", "tradesPerSecond");
-        statusGauge(status, "lambda_ingest_trades", "Trades the ingester handed to Kafka since up started", "ingest", "trades");
-        statusGauge(status, "lambda_ingest_dead_letters", "Feed input sent to the dead-letter topic", "ingest", "deadLetters");
-        statusGauge(status, "lambda_ingest_trades_may_be_missing", "Trades an ingester that died had sent and Kafka had not acknowledged", "ingest", "tradesMayBeMissing");
-        statusGauge(status, "lambda_speed_delay_ms", "Now minus the newest trade time the speed layer wrote", "speed", "delayMs");
-        statusGauge(status, "lambda_speed_lag_records", "Records in Kafka the speed layer has not read", "speed", "lag");
-        statusGauge(status, "lambda_speed_processed_per_second", "Trades per second the speed layer processed", "speed", "processedRowsPerSecond");
-        statusGauge(status, "lambda_batch_late_trades", "Trades for closed periods waiting for the next batch run", "batch", "lateTrades");
-        statusGauge(status, "lambda_topic_trades_records", "Records in the trades topic", "topics", "trades", "records");
-        statusGauge(status, "lambda_topic_dlq_records", "Records in the dead-letter topic", "topics", "trades.dlq", "records");
-        statusGauge(status, "lambda_data_free_bytes", "Free space on the data directory's disk", "disk", "freeBytes");
-        Gauge.builder("lambda_healthy", () -> node(status).path("healthy").asBoolean(false) ? 1 : 0).description("1 when lambda status is healthy").register(registry);
+        statusGauge(status, "lambda_ingest_trades_per_second", "Trades per second the ingester hands to Kafka", figures -> figures.ingest().tradesPerSecond());
+        statusGauge(status, "lambda_ingest_trades", "Trades the ingester handed to Kafka since up started", figures -> figures.ingest().trades());
+        statusGauge(status, "lambda_ingest_dead_letters", "Feed input sent to the dead-letter topic", figures -> figures.ingest().deadLetters());
+        statusGauge(status, "lambda_ingest_trades_may_be_missing", "Trades an ingester that died had sent and Kafka had not acknowledged",
+                figures -> figures.ingest().tradesMayBeMissing());
+        statusGauge(status, "lambda_speed_delay_ms", "Now minus the newest trade time the speed layer wrote", figures -> figures.speed().delayMs());
+        statusGauge(status, "lambda_speed_lag_records", "Records in Kafka the speed layer has not read", figures -> figures.speed().lagRecords());
+        statusGauge(status, "lambda_speed_processed_per_second", "Trades per second the speed layer processed", figures -> figures.speed().processedPerSecond());
+        statusGauge(status, "lambda_batch_late_trades", "Trades for closed periods waiting for the next batch run", StatusFigures::batchLateTrades);
+        statusGauge(status, "lambda_topic_trades_records", "Records in the trades topic", StatusFigures::tradesTopicRecords);
+        statusGauge(status, "lambda_topic_dlq_records", "Records in the dead-letter topic", StatusFigures::deadLetterTopicRecords);
+        statusGauge(status, "lambda_data_free_bytes", "Free space on the data directory's disk", StatusFigures::dataFreeBytes);
+        statusGauge(status, "lambda_healthy", "1 when lambda status is healthy", figures -> figures.healthy() ? 1 : 0);
         for (String layer : LAYERS) {
-            Gauge.builder("lambda_layer_up", () -> "running".equals(node(status).path("layers").path(layer).path("state").asText()) ? 1 : 0)
-                    .tag("layer", layer).description("1 while the layer runs").register(registry);
-            statusGauge(status, "lambda_layer_restarts", "Times the supervisor restarted the layer since up started", Tags.of("layer", layer), "layers", layer, "restarts");
+            Tags tags = Tags.of("layer", layer);
+            Gauge.builder("lambda_layer_up", () -> status.get().layer(layer).running() ? 1 : 0).tags(tags).description("1 while the layer runs").register(registry);
+            Gauge.builder("lambda_layer_restarts", () -> status.get().layer(layer).restarts()).tags(tags)
+                    .description("Times the supervisor restarted the layer since up started").register(registry);
         }
     }
 
-    private void statusGauge(Supplier<JsonNode> status, String name, String description, String... path)
+    private void statusGauge(Supplier<StatusFigures> status, String name, String description, ToDoubleFunction<StatusFigures> figure)
     {
-        statusGauge(status, name, description, Tags.empty(), path);
-    }
-
-    private void statusGauge(Supplier<JsonNode> status, String name, String description, Tags tags, String... path)
-    {
-        Gauge.builder(name, () -> {
-            JsonNode node = node(status);
-            for (String field : path) {
-                node = node.path(field);
-            }
-            return node.isNumber() ? node.asDouble() : Double.NaN;
-        }).tags(tags).description(description).register(registry);
-    }
-
-    private static JsonNode node(Supplier<JsonNode> status)
-    {
-        JsonNode value = status.get();
-        return value == null ? MissingNode.getInstance() : value;
+        Gauge.builder(name, () -> figure.applyAsDouble(status.get())).description(description).register(registry);
     }
 
     void recordRequest(String method, String route, int status, float millis)

@@ -50,8 +50,8 @@ public final class ServingServer
         this.stream = new LiveStream(queries, config.streamBuffer());
         this.listener = new CommitListener(postgres, stream);
         StatusSnapshot status = new StatusSnapshot(statusSource, STATUS_MAX_AGE_MS);
-        this.metrics = new ServingMetrics(stream, status);
-        ServingApi api = new ServingApi(queries, new ResponseCache(stream::version, CACHE_MIN_REFRESH_MS, CACHE_MAX_AGE_MS), status, adminToken, batchTrigger, clock);
+        this.metrics = new ServingMetrics(stream, status::figures);
+        ServingApi api = new ServingApi(queries, new ResponseCache(stream::version, CACHE_MIN_REFRESH_MS, CACHE_MAX_AGE_MS), status::document, adminToken, batchTrigger, clock);
         byte[] openApi = resource(OPENAPI_RESOURCE);
         this.app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;

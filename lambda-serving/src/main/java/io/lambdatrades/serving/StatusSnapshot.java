@@ -3,10 +3,9 @@ package io.lambdatrades.serving;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.lambdatrades.common.StatusFigures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -15,14 +14,14 @@ import static java.util.Objects.requireNonNull;
  * which is too slow to repeat for every request and every metric.
  */
 final class StatusSnapshot
-        implements Supplier<JsonNode>
 {
     private static final Logger log = LoggerFactory.getLogger(StatusSnapshot.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final StatusSource source;
     private final long maxAgeMs;
-    private JsonNode last;
+    private JsonNode document;
+    private StatusFigures figures;
     private long takenAt;
 
     StatusSnapshot(StatusSource source, long maxAgeMs)
@@ -31,20 +30,35 @@ final class StatusSnapshot
         this.maxAgeMs = maxAgeMs;
     }
 
-    @Override
-    public synchronized JsonNode get()
+    /** The status as {@code /api/v1/status} returns it. */
+    synchronized JsonNode document()
+    {
+        refresh();
+        return document;
+    }
+
+    synchronized StatusFigures figures()
+    {
+        refresh();
+        return figures;
+    }
+
+    private void refresh()
     {
         long now = System.currentTimeMillis();
-        if (last == null || now - takenAt > maxAgeMs) {
-            try {
-                last = JSON.valueToTree(source.status());
-            }
-            catch (RuntimeException e) {
-                log.warn("Cannot probe the system's status: {}", e.getMessage());
-                last = JsonNodeFactory.instance.objectNode().put("healthy", false).put("error", String.valueOf(e.getMessage()));
-            }
-            takenAt = now;
+        if (document != null && now - takenAt <= maxAgeMs) {
+            return;
         }
-        return last;
+        try {
+            StatusSource.Status status = source.status();
+            document = JSON.valueToTree(status.document());
+            figures = status.figures();
+        }
+        catch (RuntimeException e) {
+            log.warn("Cannot probe the system's status: {}", e.getMessage());
+            document = JsonNodeFactory.instance.objectNode().put("healthy", false).put("error", String.valueOf(e.getMessage()));
+            figures = StatusFigures.unknown();
+        }
+        takenAt = now;
     }
 }

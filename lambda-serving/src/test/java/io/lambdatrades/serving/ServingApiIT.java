@@ -3,6 +3,7 @@ package io.lambdatrades.serving;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lambdatrades.common.PostgresConnection;
+import io.lambdatrades.common.StatusFigures;
 import io.lambdatrades.common.Trade;
 import io.lambdatrades.common.config.ServingConfig;
 import io.lambdatrades.embedded.EmbeddedPostgresServer;
@@ -52,6 +53,9 @@ class ServingApiIT
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant NOW = Instant.parse("2026-11-26T15:30:00Z");
     private static final long DAY = 86_400_000L;
+    /** What /metrics exports: a healthy system whose speed layer was restarted twice and whose scheduler is down. */
+    private static final StatusFigures RUNNING = new StatusFigures(true, StatusFigures.Ingest.UNKNOWN, new StatusFigures.Speed(15, 0, 1000), Double.NaN, 1200, 0, 1e9,
+            Map.of("speed", new StatusFigures.Layer(true, 2), "scheduler", new StatusFigures.Layer(false, 0)));
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<BatchRunRequest> triggered = new CopyOnWriteArrayList<>();
@@ -77,7 +81,7 @@ class ServingApiIT
         ServingData data = new ServingData(database);
         data.speed(trades);
         data.publish(trades, Instant.parse("2026-11-26T00:00:00Z"));
-        server = ServingServer.start(new ServingConfig(true, "127.0.0.1", 0, 16, ""), database, () -> Map.of("healthy", true, "layers", Map.of()),
+        server = ServingServer.start(new ServingConfig(true, "127.0.0.1", 0, 16, ""), database, () -> new StatusSource.Status(Map.of("healthy", true, "layers", Map.of()), RUNNING),
                 AdminToken.resolve(Optional.of("s3cret"), dataDir), request -> {
                     triggered.add(request);
                     return new BatchTrigger.Submitted("lambda batch run " + String.join(" ", request.options()), "batch.out");
@@ -195,7 +199,8 @@ class ServingApiIT
         HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("lambda_http_requests_seconds_count{method=\"GET\",route=\"/api/v1/symbols\",status=\"200\"}",
-                "lambda_stream_clients", "lambda_healthy 1.0", "lambda_layer_up{layer=\"speed\"}");
+                "lambda_stream_clients", "lambda_healthy 1.0", "lambda_layer_up{layer=\"speed\"} 1.0", "lambda_layer_restarts{layer=\"speed\"} 2.0",
+                "lambda_layer_up{layer=\"scheduler\"} 0.0", "lambda_speed_delay_ms 15.0", "lambda_topic_trades_records 1200.0", "lambda_batch_late_trades NaN");
         assertThat(get("/api/v1/status", 200).at("/healthy").asBoolean()).isTrue();
         HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(page.body()).contains("<title>lambda-trades</title>", "/webjars/echarts/5.3.1/dist/echarts.min.js");
@@ -212,7 +217,7 @@ class ServingApiIT
             deadPort = socket.getLocalPort();
         }
         PostgresConnection dead = new PostgresConnection("jdbc:postgresql://127.0.0.1:" + deadPort + "/postgres", "postgres", "");
-        try (ServingServer down = ServingServer.start(new ServingConfig(true, "127.0.0.1", 0, 16, ""), dead, () -> Map.of(), AdminToken.resolve(Optional.of("t"), dataDir),
+        try (ServingServer down = ServingServer.start(new ServingConfig(true, "127.0.0.1", 0, 16, ""), dead, StatusSource.NONE, AdminToken.resolve(Optional.of("t"), dataDir),
                 request -> null, Clock.systemUTC())) {
             String url = "http://127.0.0.1:" + down.port();
             HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(url + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());

@@ -8,9 +8,11 @@ import io.lambdatrades.launcher.StopSignals;
 import io.lambdatrades.launcher.status.ServingEndpoint;
 import io.lambdatrades.launcher.status.StateFile;
 import io.lambdatrades.launcher.status.StatusProbe;
+import io.lambdatrades.launcher.status.SystemStatus;
 import io.lambdatrades.serving.AdminToken;
 import io.lambdatrades.serving.ReaderRole;
 import io.lambdatrades.serving.ServingServer;
+import io.lambdatrades.serving.StatusSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -41,7 +43,7 @@ public final class ServeCommand
         QueueBatchTrigger batchTrigger = new QueueBatchTrigger(postgres, config.batch().period(), config.dataDir().resolve("logs").resolve("batch.out"));
         StatusProbe status = new StatusProbe(config);
         CountDownLatch stopped = new CountDownLatch(1);
-        try (ServingServer server = ServingServer.start(config.serving(), postgres, status::probe, adminToken, batchTrigger, Clock.systemUTC())) {
+        try (ServingServer server = ServingServer.start(config.serving(), postgres, () -> statusOf(status.probe(), config), adminToken, batchTrigger, Clock.systemUTC())) {
             String url = "http://" + config.serving().host() + ":" + server.port();
             new StateFile<>(config.dataDir(), ServingEndpoint.FILE, ServingEndpoint.class)
                     .write(new ServingEndpoint(ProcessHandle.current().pid(), url, System.currentTimeMillis()));
@@ -53,5 +55,10 @@ public final class ServeCommand
             console.line("lambda serve: stopped");
         }
         return 0;
+    }
+
+    private static StatusSource.Status statusOf(SystemStatus status, LambdaConfig config)
+    {
+        return new StatusSource.Status(status, status.figures(config.kafka().topic(), config.kafka().deadLetterTopic()));
     }
 }

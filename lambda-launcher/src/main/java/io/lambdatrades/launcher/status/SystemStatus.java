@@ -1,6 +1,7 @@
 package io.lambdatrades.launcher.status;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.lambdatrades.common.StatusFigures;
 import io.lambdatrades.speed.SpeedMetrics;
 
 import java.util.Collections;
@@ -40,6 +41,33 @@ public record SystemStatus(
         requireNonNull(batch, "batch is null");
         layers = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(layers, "layers is null")));
         problems = List.copyOf(requireNonNull(problems, "problems is null"));
+    }
+
+    /** The figures the serving layer exports as metrics; the topics by their configured names. */
+    public StatusFigures figures(String tradesTopic, String deadLetterTopic)
+    {
+        Map<String, StatusFigures.Layer> layerFigures = new LinkedHashMap<>();
+        layers.forEach((name, layer) -> layerFigures.put(name, new StatusFigures.Layer("running".equals(layer.state()), figure(layer.restarts()))));
+        return new StatusFigures(
+                healthy,
+                ingest == null ? StatusFigures.Ingest.UNKNOWN : new StatusFigures.Ingest(ingest.tradesPerSecond(), ingest.trades(), ingest.deadLetters(), ingest.tradesMayBeMissing()),
+                speed == null ? StatusFigures.Speed.UNKNOWN : new StatusFigures.Speed(speed.delayMs(), speed.lag(), speed.processedRowsPerSecond()),
+                figure(batch.lateTrades()),
+                topicRecords(tradesTopic),
+                topicRecords(deadLetterTopic),
+                disk.freeBytes(),
+                layerFigures);
+    }
+
+    private double topicRecords(String name)
+    {
+        Topic topic = topics.get(name);
+        return topic == null ? Double.NaN : topic.records();
+    }
+
+    private static double figure(Long value)
+    {
+        return value == null ? Double.NaN : value;
     }
 
     /**
