@@ -1,5 +1,6 @@
 package io.lambdatrades.batch;
 
+import io.lambdatrades.common.AggregateColumns;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.SpeedCommitNotification;
 import org.apache.spark.sql.Row;
@@ -34,13 +35,12 @@ import static java.util.Objects.requireNonNull;
  */
 public final class ViewPublisher
 {
-    private static final List<String> AGGREGATE_COLUMNS = List.of("symbol", "exchange", "instrument", "bucket", "open", "high", "low", "close",
-            "volume", "trades", "notional", "vwap", "first_ts", "first_partition", "first_offset", "last_ts", "last_partition", "last_offset");
+    private static final List<String> AGGREGATE_COLUMNS = concat(List.of("symbol", "exchange", "instrument", "bucket", "vwap"), AggregateColumns.PARTIAL);
     private static final List<String> EXCHANGE_COLUMNS = List.of("exchange", "date", "volume", "trades", "low", "high", "symbols");
     private static final Map<ViewStore.View, Table> TABLES = Map.of(
             ViewStore.View.MINUTE, new Table("batch_minute", "bucket", AGGREGATE_COLUMNS),
             ViewStore.View.HOURLY, new Table("batch_hourly", "bucket", AGGREGATE_COLUMNS),
-            ViewStore.View.DAILY, new Table("batch_daily", "bucket", concat(AGGREGATE_COLUMNS, "date")),
+            ViewStore.View.DAILY, new Table("batch_daily", "bucket", concat(AGGREGATE_COLUMNS, List.of("date"))),
             ViewStore.View.EXCHANGE_DAILY, new Table("batch_exchange_daily", "date", EXCHANGE_COLUMNS));
     // The newest trade of each symbol before the cutoff stays: the speed layer's next change is against
     // it; so do the late trades, which a later publish holds. One pass over the older rows against the
@@ -61,9 +61,7 @@ public final class ViewPublisher
     // The late minutes, from the speed layer's trades the views do not hold; open and close in (ts,
     // partition, offset) order. Read from each partition's published offset on (a range of the key),
     // not by a scan of the day's trades while the speed writers wait.
-    private static final String LATE_MINUTES = """
-            INSERT INTO lambda.speed_minute (symbol, bucket, open, high, low, close, volume, trades, notional,
-                first_ts, first_partition, first_offset, last_ts, last_partition, last_offset)
+    private static final String LATE_MINUTES = "INSERT INTO lambda.speed_minute (symbol, bucket, " + AggregateColumns.sql(AggregateColumns.PARTIAL) + ") " + """
             SELECT t.symbol, date_trunc('minute', t.ts, 'UTC'),
                    (array_agg(price ORDER BY ts, t.kafka_partition, t.kafka_offset))[1], max(price), min(price),
                    (array_agg(price ORDER BY ts DESC, t.kafka_partition DESC, t.kafka_offset DESC))[1],
@@ -207,9 +205,9 @@ public final class ViewPublisher
         }
     }
 
-    private static List<String> concat(List<String> columns, String column)
+    private static List<String> concat(List<String> columns, List<String> more)
     {
-        return java.util.stream.Stream.concat(columns.stream(), java.util.stream.Stream.of(column)).toList();
+        return java.util.stream.Stream.concat(columns.stream(), more.stream()).toList();
     }
 
     private record Table(String name, String timeColumn, List<String> columns) {}

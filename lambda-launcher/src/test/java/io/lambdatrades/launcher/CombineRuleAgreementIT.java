@@ -1,6 +1,7 @@
 package io.lambdatrades.launcher;
 
 import io.lambdatrades.batch.BatchViews;
+import io.lambdatrades.common.AggregateColumns;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.SpeedQueryNames;
 import io.lambdatrades.common.Trade;
@@ -46,6 +47,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * The combine rule of SPEC 3 (open and close by the first and last trade's key, extremes, sums) is
@@ -65,8 +67,8 @@ class CombineRuleAgreementIT
     private static final long HOUR = 3_600_000L;
     private static final long DAY = 86_400_000L;
     private static final Map<String, Long> SERVING_VIEWS = Map.of("serving_minute", MINUTE, "serving_hourly", HOUR, "serving_daily", DAY);
-    private static final List<String> BATCH_COLUMNS = List.of("symbol", "exchange", "instrument", "bucket", "open", "high", "low", "close", "volume", "trades",
-            "notional", "vwap", "first_ts", "first_partition", "first_offset", "last_ts", "last_partition", "last_offset");
+    private static final List<String> BATCH_COLUMNS = Stream.concat(Stream.of("symbol", "exchange", "instrument", "bucket", "vwap"), AggregateColumns.PARTIAL.stream())
+            .toList();
     private static final StructType TRADES = new StructType()
             .add("symbol", DataTypes.StringType, false)
             .add("price", DataTypes.DoubleType, false)

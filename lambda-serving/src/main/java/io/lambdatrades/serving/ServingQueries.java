@@ -1,5 +1,6 @@
 package io.lambdatrades.serving;
 
+import io.lambdatrades.common.AggregateColumns;
 import io.lambdatrades.common.SpeedCommitNotification;
 import io.lambdatrades.common.SpeedQueryNames;
 
@@ -41,8 +42,7 @@ public final class ServingQueries
     private static final String SYMBOL_EXISTS = """
             SELECT EXISTS (SELECT 1 FROM lambda.batch_daily WHERE symbol = ?) OR EXISTS (SELECT 1 FROM lambda.speed_minute WHERE symbol = ?)
                    OR EXISTS (SELECT 1 FROM lambda.speed_trades WHERE symbol = ?)""";
-    private static final String AGGREGATES = """
-            SELECT symbol, bucket, open, high, low, close, volume, trades, notional, vwap, source
+    private static final String AGGREGATES = "SELECT symbol, bucket, " + AggregateColumns.sql(AggregateColumns.FIGURES) + ", vwap, source " + """
             FROM lambda.%s WHERE symbol = ? AND bucket >= ? AND bucket < ? ORDER BY bucket""";
     private static final String TRADE_COLUMNS = "t.symbol, t.price, t.volume, t.ts, t.conditions, t.price_change, t.pct_change, t.kafka_partition, t.kafka_offset";
     private static final String LATEST_TRADES = "SELECT " + TRADE_COLUMNS + """

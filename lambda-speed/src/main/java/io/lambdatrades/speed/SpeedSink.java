@@ -1,5 +1,6 @@
 package io.lambdatrades.speed;
 
+import io.lambdatrades.common.AggregateColumns;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.SpeedCommitNotification;
 import io.lambdatrades.common.SpeedQueryNames;
@@ -89,10 +90,8 @@ public final class SpeedSink
             WHERE t.kafka_partition = w.kafka_partition AND t.kafka_offset = w.kafka_offset
               AND (w.ts, w.kafka_partition, w.kafka_offset) >= (?, ?, ?)
               AND t.symbol = ?""";
-    private static final String MERGE_MINUTE = """
-            INSERT INTO lambda.speed_minute AS m (symbol, bucket, open, high, low, close, volume, trades, notional,
-                first_ts, first_partition, first_offset, last_ts, last_partition, last_offset)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    private static final String MERGE_MINUTE = "INSERT INTO lambda.speed_minute AS m (symbol, bucket, " + AggregateColumns.sql(AggregateColumns.PARTIAL) + ")"
+            + " VALUES (?, ?" + ", ?".repeat(AggregateColumns.PARTIAL.size()) + ") " + """
             ON CONFLICT (symbol, bucket) DO UPDATE SET
                 open = CASE WHEN (EXCLUDED.first_ts, EXCLUDED.first_partition, EXCLUDED.first_offset) < (m.first_ts, m.first_partition, m.first_offset) THEN EXCLUDED.open ELSE m.open END,
                 first_ts = LEAST(m.first_ts, EXCLUDED.first_ts),

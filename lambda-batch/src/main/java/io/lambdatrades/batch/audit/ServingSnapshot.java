@@ -1,6 +1,7 @@
 package io.lambdatrades.batch.audit;
 
 import io.lambdatrades.common.AbsorbedOffsets;
+import io.lambdatrades.common.AggregateColumns;
 import io.lambdatrades.common.PostgresConnection;
 
 import java.sql.Connection;
@@ -120,7 +121,7 @@ record ServingSnapshot(Instant cutoff, Map<Integer, Long> absorbedOffsets, Map<I
     {
         List<BucketAggregate> views = new ArrayList<>();
         for (Grain grain : scope.grains()) {
-            String sql = "SELECT symbol, bucket, open, high, low, close, volume, trades, notional FROM " + grain.view();
+            String sql = "SELECT symbol, bucket, " + AggregateColumns.sql(AggregateColumns.FIGURES) + " FROM " + grain.view();
             if (scope.everyDayWithData()) {
                 readViews(connection, grain, sql, List.of(), views);
                 continue;
