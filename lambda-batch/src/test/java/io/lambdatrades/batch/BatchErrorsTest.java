@@ -1,6 +1,8 @@
 package io.lambdatrades.batch;
 
 import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.InvalidAvroMagicException;
+import org.apache.hadoop.fs.ChecksumException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.spark.SparkException;
 import org.junit.jupiter.api.Test;
@@ -31,6 +33,10 @@ class BatchErrorsTest
         assertThat(BatchErrors.isTransient(new IllegalStateException("cannot publish", new SQLException("duplicate key value", "23505")))).isFalse();
         assertThat(BatchErrors.isTransient(new SQLException("relation \"lambda.batch_daily\" does not exist", "42P01"))).isFalse();
         assertThat(BatchErrors.isTransient(new SparkException("Job aborted due to stage failure", new AvroRuntimeException("Malformed data. Length is negative: -40")))).isFalse();
+        assertThat(BatchErrors.isTransient(new SparkException("FAILED_READ_FILE.NO_HINT", new AvroRuntimeException(new IOException("Invalid sync!"))))).isFalse();
+        assertThat(BatchErrors.isTransient(new SparkException("FAILED_READ_FILE.NO_HINT", new ChecksumException("Checksum error: file:/data/x.avro at 6144", 6144))))
+                .isFalse();
+        assertThat(BatchErrors.isTransient(new UncheckedIOException(new InvalidAvroMagicException("Not an Avro data file.")))).isFalse();
         assertThat(BatchErrors.isTransient(new IllegalStateException("the ledger holds offsets 0-99 twice"))).isFalse();
         assertThat(BatchErrors.isTransient(new NullPointerException())).isFalse();
     }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,6 +29,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -35,12 +37,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static io.lambdatrades.batch.BatchFixture.DAY;
 import static io.lambdatrades.batch.BatchFixture.HOUR;
 import static io.lambdatrades.batch.BatchFixture.MINUTE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** The batch pipeline against a real broker, Spark local with a real Hive metastore, and a real PostgreSQL. */
 @ExtendWith({SharedKafka.class, SharedPostgres.class, SharedHive.class})
@@ -129,6 +133,32 @@ class BatchLayerIT
         assertThat(rerun.absorbedTrades()).isEqualTo(1);
         assertThat(rerun.viewDates()).containsExactly("2026-11-20");
         fixture.assertViews(KafkaTopics.readTrades(kafka.bootstrapServers(), fixture.topic()), CUTOFF);
+    }
+
+    @Test
+    void aCorruptMasterDatasetFileFailsTheRunForGood(EmbeddedKafka kafka, EmbeddedPostgresServer postgres, Hive hive, @TempDir Path dir)
+            throws Exception
+    {
+        BatchFixture fixture = BatchFixture.create(kafka, postgres, hive, dir, "batch_corrupt");
+        fixture.produce(BatchFixture.trades(new Random(16), 1_500, FIRST_DAY, 3 * DAY));
+        fixture.pipeline().run(BatchRequest.closing(CUTOFF, "test"));
+        // Bytes of one Avro file of the first day overwritten past its header, as a bad disk would; without
+        // the local file system's checksum beside it (S3 has none), so that Avro's reader meets them.
+        Path avro;
+        try (Stream<Path> files = Files.walk(dir.resolve("warehouse"))) {
+            avro = files.filter(file -> file.toString().contains("2026-11-20") && file.toString().endsWith(".avro")).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(avro);
+        Arrays.fill(bytes, bytes.length / 2, bytes.length, (byte) 0x7f);
+        Files.write(avro, bytes);
+        Files.deleteIfExists(avro.resolveSibling("." + avro.getFileName() + ".crc"));
+
+        fixture.produce(List.of(new Trade("AAPL", 123.45, 7, FIRST_DAY + 5 * HOUR + 1, List.of("late"), "simulate", CUTOFF.toEpochMilli() + 5)));
+        Throwable failure = catchThrowable(() -> fixture.pipeline().run(BatchRequest.closing(CUTOFF, "test")));
+
+        // Another attempt would read the same bytes: not worth a retry.
+        assertThat(failure).isNotNull();
+        assertThat(BatchErrors.isTransient(failure)).as("%s", failure).isFalse();
     }
 
     @Test
