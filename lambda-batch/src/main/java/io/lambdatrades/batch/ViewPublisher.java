@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
@@ -77,6 +78,12 @@ public final class ViewPublisher
             WHERE t.ts < ?
             GROUP BY 1, 2""";
 
+    // The speed layer's rollups hold only minutes at or after the cutoff: the buckets the new cutoff
+    // passed go, and the one it cuts in two is rolled up again from the minutes after it.
+    private static final List<SpeedRollup> SPEED_ROLLUPS = List.of(new SpeedRollup("speed_hourly", "hour", 3_600_000L), new SpeedRollup("speed_daily", "day", 86_400_000L));
+    private static final String REBUILD_ROLLUP = "INSERT INTO lambda.%s (symbol, bucket, " + AggregateColumns.sql(AggregateColumns.PARTIAL) + ")"
+            + " SELECT * FROM lambda.speed_minutes_rolled_up(?, ?, ?)";
+
     private final PostgresConnection postgres;
     private final String topic;
     private final Supplier<? extends ViewRows> views;
@@ -108,8 +115,9 @@ public final class ViewPublisher
                     loaded.put(table.name(), replace(connection, table, views.get().rows(entry.getKey(), tradeDates, table.columns()), tradeDates));
                 }
             }
-            advanceCutoff(connection, cutoff, period, tradeDates);
+            Instant effective = advanceCutoff(connection, cutoff, period, tradeDates);
             keepLateMinutesOnly(connection, cutoff);
+            keepSpeedRollupsAfter(connection, effective);
             try (PreparedStatement notify = connection.prepareStatement("SELECT pg_notify('" + SpeedCommitNotification.PUBLISH_CHANNEL + "', ?)")) {
                 notify.setString(1, cutoff.toString());
                 notify.execute();
@@ -155,17 +163,22 @@ public final class ViewPublisher
         return copied;
     }
 
-    private static void advanceCutoff(Connection connection, Instant cutoff, Duration period, Set<String> publishedDates)
+    /** @return the cutoff now: never earlier than it was */
+    private static Instant advanceCutoff(Connection connection, Instant cutoff, Duration period, Set<String> publishedDates)
             throws SQLException
     {
         try (Statement statement = connection.createStatement()) {
             statement.execute(LOCK_SPEED_MINUTE);
         }
+        Instant effective;
         try (PreparedStatement statement = connection.prepareStatement(
-                "UPDATE lambda.cutoff SET cutoff_ts = GREATEST(cutoff_ts, ?), period = ?, updated_at = now()")) {
+                "UPDATE lambda.cutoff SET cutoff_ts = GREATEST(cutoff_ts, ?), period = ?, updated_at = now() RETURNING cutoff_ts")) {
             statement.setTimestamp(1, Timestamp.from(cutoff));
             statement.setString(2, period.toString());
-            statement.executeUpdate();
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                effective = row.getTimestamp(1).toInstant();
+            }
         }
         try (PreparedStatement statement = connection.prepareStatement("DELETE FROM lambda.batch_dirty_dates WHERE trade_date = ?")) {
             for (String date : publishedDates) {
@@ -174,6 +187,7 @@ public final class ViewPublisher
             }
             statement.executeBatch();
         }
+        return effective;
     }
 
     private void keepLateMinutesOnly(Connection connection, Instant cutoff)
@@ -194,6 +208,27 @@ public final class ViewPublisher
         }
     }
 
+    private static void keepSpeedRollupsAfter(Connection connection, Instant cutoff)
+            throws SQLException
+    {
+        long cutoffMs = cutoff.toEpochMilli();
+        for (SpeedRollup rollup : SPEED_ROLLUPS) {
+            long bucket = Math.floorDiv(cutoffMs, rollup.sizeMs()) * rollup.sizeMs();
+            try (PreparedStatement statement = connection.prepareStatement("DELETE FROM lambda." + rollup.table() + " WHERE bucket < ?")) {
+                statement.setTimestamp(1, Timestamp.from(cutoff));
+                statement.executeUpdate();
+            }
+            if (bucket < cutoffMs) {
+                try (PreparedStatement statement = connection.prepareStatement(REBUILD_ROLLUP.formatted(rollup.table()))) {
+                    statement.setString(1, rollup.grain());
+                    statement.setTimestamp(2, Timestamp.from(cutoff));
+                    statement.setTimestamp(3, new Timestamp(bucket + rollup.sizeMs()));
+                    statement.executeUpdate();
+                }
+            }
+        }
+    }
+
     private static void pruneSpeedTrades(Connection connection, Instant cutoff)
             throws SQLException
     {
@@ -211,6 +246,9 @@ public final class ViewPublisher
     }
 
     private record Table(String name, String timeColumn, List<String> columns) {}
+
+    /** @param grain as {@code date_trunc} names it */
+    private record SpeedRollup(String table, String grain, long sizeMs) {}
 
     /** Spark rows as CSV text for COPY, produced as PostgreSQL reads it. */
     private static final class CsvRows

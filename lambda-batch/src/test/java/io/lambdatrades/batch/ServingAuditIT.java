@@ -5,6 +5,7 @@ import io.lambdatrades.batch.audit.AuditReport;
 import io.lambdatrades.batch.audit.AuditScope;
 import io.lambdatrades.batch.audit.Grain;
 import io.lambdatrades.batch.audit.OffsetRange;
+import io.lambdatrades.common.AggregateColumns;
 import io.lambdatrades.common.Trade;
 import io.lambdatrades.common.TradeCodec;
 import io.lambdatrades.common.config.BatchConfig;
@@ -91,22 +92,33 @@ class ServingAuditIT
         // One partition's speed rows and its offsets row erased: the audit does not take the speed layer's word for what it should hold.
         int erased = sent.stream().filter(trade -> trade.trade().symbol().equals("MSFT")).findFirst().orElseThrow().partition();
         fixture.execute("DELETE FROM lambda.speed_minute WHERE first_partition = " + erased);
+        rollUpSpeedMinutes(fixture);
         fixture.execute("DELETE FROM lambda.speed_offsets WHERE kafka_partition = " + erased);
         AuditReport erasedPartition = audit(fixture, AuditScope.everyDay());
         assertThat(erasedPartition.lag()).containsOnlyKeys(erased);
         assertThat(erasedPartition.passed()).isFalse();
         writeSpeedLayer(fixture, atOrAfterCutoff(sent), sent);
 
-        // A trade's price changed in the speed layer's minutes.
+        // A trade's price changed in the speed layer's minutes, and so in its rollups.
         fixture.execute("""
                 UPDATE lambda.speed_minute SET high = high + 1000 WHERE symbol = 'AAPL'
                 AND bucket = (SELECT min(bucket) FROM lambda.speed_minute WHERE symbol = 'AAPL')""");
+        rollUpSpeedMinutes(fixture);
         assertThat(audit(fixture, AuditScope.everyDay()).differences()).extracting(difference -> difference.grain() + " " + difference.symbol())
                 .containsExactly("DAY AAPL", "HOUR AAPL");
         writeSpeedLayer(fixture, atOrAfterCutoff(sent), sent);
 
+        // A maintained rollup wrong on its own: the hourly view reads it, not the minutes.
+        fixture.execute("""
+                UPDATE lambda.speed_hourly SET volume = volume + 1 WHERE symbol = 'MSFT'
+                AND bucket = (SELECT min(bucket) FROM lambda.speed_hourly WHERE symbol = 'MSFT')""");
+        assertThat(audit(fixture, AuditScope.everyDay()).differences()).extracting(difference -> difference.grain() + " " + difference.symbol())
+                .containsExactly("HOUR MSFT");
+        writeSpeedLayer(fixture, atOrAfterCutoff(sent), sent);
+
         fixture.execute("UPDATE lambda.batch_daily SET volume = volume + 1 WHERE symbol = 'AAPL' AND date = '2026-11-21'");
         fixture.execute("DELETE FROM lambda.speed_minute WHERE symbol = 'MSFT' AND bucket = (SELECT max(bucket) FROM lambda.speed_minute WHERE symbol = 'MSFT')");
+        rollUpSpeedMinutes(fixture);
 
         AuditReport tampered = audit(fixture, AuditScope.everyDay());
         assertThat(tampered.differences()).extracting(difference -> difference.grain() + " " + difference.symbol() + " " + difference.bucket())
@@ -255,6 +267,18 @@ class ServingAuditIT
                 offsets.setLong(2, partition.getValue() + 1);
                 offsets.executeUpdate();
             }
+        }
+        rollUpSpeedMinutes(fixture);
+    }
+
+    /** The speed layer's hourly and daily rollups of its minutes at or after the cutoff, as its commits maintain them. */
+    private static void rollUpSpeedMinutes(BatchFixture fixture)
+            throws SQLException
+    {
+        for (Map.Entry<String, String> rollup : Map.of("lambda.speed_hourly", "hour", "lambda.speed_daily", "day").entrySet()) {
+            fixture.execute("DELETE FROM " + rollup.getKey());
+            fixture.execute("INSERT INTO " + rollup.getKey() + " (symbol, bucket, " + AggregateColumns.sql(AggregateColumns.PARTIAL) + ")"
+                    + " SELECT * FROM lambda.speed_minutes_rolled_up('" + rollup.getValue() + "', (SELECT cutoff_ts FROM lambda.cutoff), 'infinity')");
         }
     }
 }

@@ -2,6 +2,7 @@ package io.lambdatrades.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.lambdatrades.common.AggregateColumns;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.Trade;
 import io.lambdatrades.common.config.ServingConfig;
@@ -118,7 +119,7 @@ public final class ServingLoadBenchmark
         System.exit(0);
     }
 
-    /** A year of batch rows (days and hours) per symbol before today, today's minutes up to now in the speed layer. */
+    /** A year of batch rows (days and hours) per symbol before today, today's minutes up to now (and their rollups) in the speed layer. */
     private static void populate(PostgresConnection database, Instant today)
             throws Exception
     {
@@ -134,6 +135,11 @@ public final class ServingLoadBenchmark
                     + " last_ts, last_partition, last_offset) SELECT sy.symbol, b, 100 + s, 101 + s, 99 + s, 100.5 + s, 10, 5, 10 * (100 + s), b, 1, 0, b + interval '59 seconds', 1, 1"
                     + " FROM (" + symbols + ") sy CROSS JOIN generate_series(timestamptz '" + today + "', now() - interval '2 minutes', interval '1 minute') b");
             statement.execute("UPDATE lambda.cutoff SET cutoff_ts = '" + today + "'");
+            // The speed layer's rollups of those minutes, as its commits would have left them.
+            for (Map.Entry<String, String> rollup : Map.of("speed_hourly", "hour", "speed_daily", "day").entrySet()) {
+                statement.execute("INSERT INTO lambda." + rollup.getKey() + " (symbol, bucket, " + AggregateColumns.sql(AggregateColumns.PARTIAL) + ")"
+                        + " SELECT * FROM lambda.speed_minutes_rolled_up('" + rollup.getValue() + "', '" + today + "', 'infinity')");
+            }
             statement.execute("ANALYZE");
         }
     }

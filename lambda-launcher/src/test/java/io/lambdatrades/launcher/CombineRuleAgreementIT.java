@@ -1,6 +1,9 @@
 package io.lambdatrades.launcher;
 
 import io.lambdatrades.batch.BatchViews;
+import io.lambdatrades.batch.ViewPublisher;
+import io.lambdatrades.batch.ViewRows;
+import io.lambdatrades.batch.ViewStore;
 import io.lambdatrades.common.AggregateColumns;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.SpeedQueryNames;
@@ -14,7 +17,7 @@ import io.lambdatrades.embedded.testing.SharedPostgres;
 import io.lambdatrades.embedded.testing.TestDatabases;
 import io.lambdatrades.embedded.testing.TestSql;
 import io.lambdatrades.speed.KafkaTrade;
-import io.lambdatrades.speed.MinuteAggregate;
+import io.lambdatrades.speed.PartialAggregate;
 import io.lambdatrades.speed.SparkSessions;
 import io.lambdatrades.speed.SpeedSink;
 import net.jqwik.api.Arbitraries;
@@ -25,20 +28,23 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 import java.nio.file.Files;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -46,18 +52,24 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Stream;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+import static org.apache.spark.sql.functions.col;
 
 /**
  * The combine rule of SPEC 3 (open and close by the first and last trade's key, extremes, sums) is
- * written four times: {@link MinuteAggregate#merge} (the speed layer, in Java), {@link SpeedSink}'s
- * minute upsert (the speed layer, in SQL), {@link BatchViews}' minute and roll-up (the batch layer, in
- * Spark) and the view {@code serving_buckets} (PostgreSQL). This feeds the same random trades, cut
- * into the same random partial aggregates (late trades, same-millisecond trades, equal prices, a
- * cutoff inside an hour and a day), through each copy as the product runs it, and requires every
- * copy to equal the aggregates computed straight from the trades, so all four agree. The launcher's
- * tests are the ones that see every layer.
+ * written in several places: {@link PartialAggregate#merge} and roll-up (the speed layer, in Java),
+ * {@link SpeedSink}'s upsert into {@code speed_minute}, {@code speed_hourly} and {@code speed_daily}
+ * (in SQL), {@link BatchViews}' minute and roll-up (the batch layer, in Spark), the publish's late
+ * minutes and rollup rebuild ({@link ViewPublisher}) and the view {@code serving_buckets}
+ * (PostgreSQL). This feeds the same random trades, cut into the same random commits (late trades,
+ * same-millisecond trades, equal prices, a cutoff inside an hour and a day, a publish between
+ * commits), through each as the product runs it, and requires every table and view to equal the
+ * aggregates computed straight from the trades, so all agree. The launcher's tests are the ones that
+ * see every layer.
  */
 class CombineRuleAgreementIT
 {
@@ -67,8 +79,7 @@ class CombineRuleAgreementIT
     private static final long HOUR = 3_600_000L;
     private static final long DAY = 86_400_000L;
     private static final Map<String, Long> SERVING_VIEWS = Map.of("serving_minute", MINUTE, "serving_hourly", HOUR, "serving_daily", DAY);
-    private static final List<String> BATCH_COLUMNS = Stream.concat(Stream.of("symbol", "exchange", "instrument", "bucket", "vwap"), AggregateColumns.PARTIAL.stream())
-            .toList();
+    private static final String FIGURES = AggregateColumns.sql(AggregateColumns.FIGURES);
     private static final StructType TRADES = new StructType()
             .add("symbol", DataTypes.StringType, false)
             .add("price", DataTypes.DoubleType, false)
@@ -100,40 +111,62 @@ class CombineRuleAgreementIT
         server.close();
     }
 
-    /** Trades in Kafka order, cut into groups (the speed layer's commits), and a minute-aligned cutoff. */
-    record Scenario(List<SentTrade> trades, List<List<SentTrade>> groups, long cutoff, long shuffleSeed) {}
+    /**
+     * Trades in Kafka order, cut into groups (the speed layer's commits), a minute-aligned cutoff that a
+     * publish moves to after the first {@code groupsBeforePublish} commits, and per partition the first
+     * offset the batch layer has not absorbed: trades before the cutoff from there on are late.
+     */
+    record Scenario(List<SentTrade> trades, List<List<SentTrade>> groups, long cutoff, int groupsBeforePublish, Map<Integer, Long> absorbedUntil,
+            long shuffleSeed)
+    {
+        boolean absorbed(SentTrade sent)
+        {
+            return sent.offset() < absorbedUntil.getOrDefault(sent.partition(), 0L);
+        }
+
+        List<SentTrade> trades(Predicate<SentTrade> filter)
+        {
+            return trades.stream().filter(filter).toList();
+        }
+    }
 
     @Property(tries = 40)
     void everyCopyOfTheCombineRuleEqualsTheTrades(@ForAll("scenarios") Scenario scenario)
             throws Exception
     {
-        Map<Long, Map<String, Aggregate>> expected = new TreeMap<>();
-        for (long bucket : List.of(MINUTE, HOUR, DAY)) {
-            expected.put(bucket, ExpectedAggregates.of(scenario.trades(), bucket, Long.MAX_VALUE));
-        }
-
-        ExpectedAggregates.assertSame(expected.get(MINUTE), mergedInJava(scenario));
-
-        TestSql.execute(database, "TRUNCATE lambda.speed_trades, lambda.speed_minute, lambda.speed_offsets, lambda.speed_batches,"
-                + " lambda.batch_minute, lambda.batch_hourly, lambda.batch_daily");
-        TestSql.execute(database, "UPDATE lambda.cutoff SET cutoff_ts = 'epoch'");
-        mergeInSpeedSink(scenario);
-        try (Connection connection = database.open()) {
-            ExpectedAggregates.assertSame(expected.get(MINUTE), ExpectedAggregates.read(connection,
-                    "SELECT symbol, (extract(epoch FROM bucket) * 1000)::bigint, open, high, low, close, volume, trades, notional FROM lambda.speed_minute"));
-        }
+        ExpectedAggregates.assertSame(ExpectedAggregates.of(scenario.trades(), MINUTE, Long.MAX_VALUE), mergedInJava(scenario));
 
         Dataset<Row> minute = BatchViews.minute(trades(scenario.trades()), Instant.ofEpochMilli(Long.MAX_VALUE));
-        ExpectedAggregates.assertSame(expected.get(MINUTE), aggregates(minute));
-        ExpectedAggregates.assertSame(expected.get(HOUR), aggregates(BatchViews.hourly(minute)));
-        ExpectedAggregates.assertSame(expected.get(DAY), aggregates(BatchViews.daily(minute)));
+        ExpectedAggregates.assertSame(ExpectedAggregates.of(scenario.trades(), MINUTE, Long.MAX_VALUE), aggregates(minute));
+        ExpectedAggregates.assertSame(ExpectedAggregates.of(scenario.trades(), HOUR, Long.MAX_VALUE), aggregates(BatchViews.hourly(minute)));
+        ExpectedAggregates.assertSame(ExpectedAggregates.of(scenario.trades(), DAY, Long.MAX_VALUE), aggregates(BatchViews.daily(minute)));
 
-        // The batch side before the cutoff, the speed side (every trade in speed_minute) at or after it.
-        publishBatchBefore(scenario);
+        // The speed layer commits, a publish moves the cutoff (its batch side: the absorbed trades before
+        // it), the speed layer commits the rest: every table must then hold what the trades give.
+        TestSql.execute(database, "TRUNCATE lambda.speed_trades, lambda.speed_minute, lambda.speed_hourly, lambda.speed_daily, lambda.speed_offsets,"
+                + " lambda.speed_batches, lambda.batch_minute, lambda.batch_hourly, lambda.batch_daily, lambda.batch_exchange_daily,"
+                + " lambda.published_offsets, lambda.absorb_runs CASCADE");
+        TestSql.execute(database, "UPDATE lambda.cutoff SET cutoff_ts = 'epoch'");
+        commitInSpeedSink(scenario.groups().subList(0, scenario.groupsBeforePublish()), 0);
+        publish(scenario);
+        commitInSpeedSink(scenario.groups().subList(scenario.groupsBeforePublish(), scenario.groups().size()), scenario.groupsBeforePublish());
+
+        long cutoff = scenario.cutoff();
+        List<SentTrade> current = scenario.trades(sent -> sent.trade().ts() >= cutoff);
         try (Connection connection = database.open()) {
+            // speed_minute: the current trades and the late ones, rebuilt by the publish or merged after it.
+            ExpectedAggregates.assertSame(ExpectedAggregates.of(scenario.trades(sent -> sent.trade().ts() >= cutoff || !scenario.absorbed(sent)), MINUTE, Long.MAX_VALUE),
+                    ExpectedAggregates.read(connection, "SELECT symbol, (extract(epoch FROM bucket) * 1000)::bigint, " + FIGURES + " FROM lambda.speed_minute"));
+            // The maintained rollups: the current trades only, a bucket the cutoff cuts in two included from the cutoff on.
+            ExpectedAggregates.assertSame(ExpectedAggregates.of(current, HOUR, Long.MAX_VALUE),
+                    ExpectedAggregates.read(connection, "SELECT symbol, (extract(epoch FROM bucket) * 1000)::bigint, " + FIGURES + " FROM lambda.speed_hourly"));
+            ExpectedAggregates.assertSame(ExpectedAggregates.of(current, DAY, Long.MAX_VALUE),
+                    ExpectedAggregates.read(connection, "SELECT symbol, (extract(epoch FROM bucket) * 1000)::bigint, " + FIGURES + " FROM lambda.speed_daily"));
+            // The merged views: the batch side before the cutoff, the speed side at or after it.
+            List<SentTrade> served = scenario.trades(sent -> sent.trade().ts() >= cutoff || scenario.absorbed(sent));
             for (Map.Entry<String, Long> view : SERVING_VIEWS.entrySet()) {
-                ExpectedAggregates.assertSame(expected.get(view.getValue()), ExpectedAggregates.read(connection,
-                        "SELECT symbol, (extract(epoch FROM bucket) * 1000)::bigint, open, high, low, close, volume, trades, notional FROM lambda." + view.getKey()));
+                ExpectedAggregates.assertSame(ExpectedAggregates.of(served, view.getValue(), Long.MAX_VALUE), ExpectedAggregates.read(connection,
+                        "SELECT symbol, (extract(epoch FROM bucket) * 1000)::bigint, " + FIGURES + " FROM lambda." + view.getKey()));
             }
         }
     }
@@ -141,13 +174,13 @@ class CombineRuleAgreementIT
     /** Each group's minutes, merged into the others' in a random order: the rule must not care which. */
     private static Map<String, Aggregate> mergedInJava(Scenario scenario)
     {
-        List<MinuteAggregate> partials = new ArrayList<>();
+        List<PartialAggregate> partials = new ArrayList<>();
         for (List<SentTrade> group : scenario.groups()) {
-            partials.addAll(MinuteAggregate.of(group.stream().map(CombineRuleAgreementIT::kafkaTrade).toList()));
+            partials.addAll(PartialAggregate.of(group.stream().map(CombineRuleAgreementIT::kafkaTrade).toList()));
         }
         Collections.shuffle(partials, new Random(scenario.shuffleSeed()));
-        Map<String, MinuteAggregate> merged = new TreeMap<>();
-        partials.forEach(partial -> merged.merge(partial.symbol() + "@" + partial.bucket(), partial, MinuteAggregate::merge));
+        Map<String, PartialAggregate> merged = new TreeMap<>();
+        partials.forEach(partial -> merged.merge(partial.symbol() + "@" + partial.bucket(), partial, PartialAggregate::merge));
         Map<String, Aggregate> aggregates = new TreeMap<>();
         merged.forEach((key, aggregate) -> aggregates.put(key, Aggregate.of(aggregate.open(), aggregate.high(), aggregate.low(), aggregate.close(),
                 aggregate.volume(), aggregate.trades(), aggregate.notional())));
@@ -155,13 +188,13 @@ class CombineRuleAgreementIT
     }
 
     /** One commit a group, in Kafka order, as the micro-batch query writes them. */
-    private static void mergeInSpeedSink(Scenario scenario)
+    private static void commitInSpeedSink(List<List<SentTrade>> groups, long firstBatchId)
             throws SQLException
     {
         SpeedSink sink = new SpeedSink(database, SpeedQueryNames.QUERY);
         try {
-            long batchId = 0;
-            for (List<SentTrade> group : scenario.groups()) {
+            long batchId = firstBatchId;
+            for (List<SentTrade> group : groups) {
                 sink.write(batchId++, group.stream().map(CombineRuleAgreementIT::kafkaTrade).toList());
             }
         }
@@ -170,47 +203,30 @@ class CombineRuleAgreementIT
         }
     }
 
-    /** The batch views of the trades before the cutoff in the batch tables, and the cutoff moved, as a publish leaves them. */
-    private static void publishBatchBefore(Scenario scenario)
-            throws SQLException
+    /**
+     * The production publish: the batch views of the absorbed trades before the cutoff (computed by
+     * {@link BatchViews}, served as the view store serves them, without the Parquet files) replace every
+     * date, and the absorb ledger says how far the absorbs reached.
+     */
+    private static void publish(Scenario scenario)
+            throws Exception
     {
-        Dataset<Row> minute = BatchViews.minute(trades(scenario.trades()), Instant.ofEpochMilli(scenario.cutoff()));
-        try (Connection connection = database.open()) {
-            insert(connection, "batch_minute", minute);
-            insert(connection, "batch_hourly", BatchViews.hourly(minute));
-            insert(connection, "batch_daily", BatchViews.daily(minute));
-            try (PreparedStatement statement = connection.prepareStatement("UPDATE lambda.cutoff SET cutoff_ts = ?")) {
-                statement.setObject(1, utc(scenario.cutoff()));
-                statement.executeUpdate();
+        try (Connection connection = database.open(); Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO lambda.absorb_runs (absorb_id, topic, staging_dir, trades) VALUES (1, 'trades', 'test', 0)");
+            for (Map.Entry<Integer, Long> partition : scenario.absorbedUntil().entrySet()) {
+                statement.execute("INSERT INTO lambda.absorb_offsets (topic, kafka_partition, next_offset, absorb_id) VALUES ('trades', %d, %d, 1)"
+                        .formatted(partition.getKey(), partition.getValue()));
             }
         }
-    }
-
-    private static void insert(Connection connection, String table, Dataset<Row> view)
-            throws SQLException
-    {
-        List<String> columns = new ArrayList<>(BATCH_COLUMNS);
-        if (List.of(view.columns()).contains("date")) {
-            columns.add("date");
-        }
-        String sql = "INSERT INTO lambda." + table + " (" + String.join(", ", columns) + ") VALUES (" + "?, ".repeat(columns.size() - 1) + "?)";
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (Row row : view.collectAsList()) {
-                for (int i = 0; i < columns.size(); i++) {
-                    statement.setObject(i + 1, jdbcValue(row.getAs(columns.get(i))));
-                }
-                statement.addBatch();
-            }
-            statement.executeBatch();
-        }
-    }
-
-    private static Object jdbcValue(Object spark)
-    {
-        if (spark instanceof Timestamp || spark instanceof Instant) {
-            return utc(millis(spark));
-        }
-        return spark instanceof java.sql.Date date ? date.toLocalDate() : spark;
+        Dataset<Row> minute = BatchViews.minute(trades(scenario.trades(scenario::absorbed)), Instant.ofEpochMilli(scenario.cutoff()));
+        Dataset<Row> daily = BatchViews.daily(minute);
+        Map<ViewStore.View, Dataset<Row>> views = Map.of(ViewStore.View.MINUTE, minute, ViewStore.View.HOURLY, BatchViews.hourly(minute),
+                ViewStore.View.DAILY, daily, ViewStore.View.EXCHANGE_DAILY, BatchViews.exchangeDaily(daily));
+        ViewRows rows = (view, dates, columns) -> views.get(view).filter(col("trade_date").isin(dates.toArray()))
+                .select(columns.stream().map(functions::col).toArray(Column[]::new)).collectAsList().iterator();
+        Set<String> dates = scenario.trades().stream().map(sent -> LocalDate.ofInstant(Instant.ofEpochMilli(sent.trade().ts()), ZoneOffset.UTC).toString())
+                .collect(Collectors.toSet());
+        new ViewPublisher(database, "trades", () -> rows).publish(dates, Instant.ofEpochMilli(scenario.cutoff()), Duration.ofMinutes(1));
     }
 
     private static Map<String, Aggregate> aggregates(Dataset<Row> view)
@@ -241,11 +257,6 @@ class CombineRuleAgreementIT
         return timestamp instanceof Instant instant ? instant.toEpochMilli() : ((Timestamp) timestamp).getTime();
     }
 
-    private static OffsetDateTime utc(long millis)
-    {
-        return OffsetDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC);
-    }
-
     @Provide
     Arbitrary<Scenario> scenarios()
     {
@@ -263,14 +274,22 @@ class CombineRuleAgreementIT
         // A cutoff before, inside and after the trades' minutes, hours and days.
         Arbitrary<Long> cutoff = Combinators.combine(Arbitraries.integers().between(0, 2), Arbitraries.of(0, 1, 23), Arbitraries.of(0, 1, 2, 30, 59))
                 .as((day, hour, minute) -> START + day * DAY + hour * HOUR + minute * MINUTE);
+        // The publish after any number of commits; the absorbs anywhere from no trade of a partition to all of them.
         return Combinators.combine(
                 trade.list().ofMinSize(1).ofMaxSize(120),
                 Arbitraries.integers().between(0, 2).list().ofMinSize(1).ofMaxSize(120),
                 Arbitraries.integers().between(1, 30).list().ofMinSize(1).ofMaxSize(8),
                 cutoff,
-                Arbitraries.longs()).as((trades, partitions, chunks, cutoffMillis, shuffleSeed) -> {
+                Arbitraries.doubles().between(0, 1),
+                Arbitraries.longs().between(0, 120).list().ofSize(3),
+                Arbitraries.longs()).as((trades, partitions, chunks, cutoffMillis, publishAt, absorbed, shuffleSeed) -> {
                     List<SentTrade> sent = inKafka(trades, partitions);
-                    return new Scenario(sent, groups(sent, chunks), cutoffMillis, shuffleSeed);
+                    List<List<SentTrade>> groups = groups(sent, chunks);
+                    Map<Integer, Long> absorbedUntil = new HashMap<>();
+                    for (int partition = 0; partition < absorbed.size(); partition++) {
+                        absorbedUntil.put(partition, absorbed.get(partition));
+                    }
+                    return new Scenario(sent, groups, cutoffMillis, (int) Math.round(publishAt * groups.size()), absorbedUntil, shuffleSeed);
                 });
     }
 

@@ -216,7 +216,7 @@ class ServingViewsIT
             throws SQLException
     {
         try (Connection connection = database.open(); Statement statement = connection.createStatement()) {
-            statement.execute("TRUNCATE lambda.speed_trades, lambda.speed_minute, lambda.speed_offsets, lambda.speed_batches, lambda.batch_minute,"
+            statement.execute("TRUNCATE lambda.speed_trades, lambda.speed_minute, lambda.speed_hourly, lambda.speed_daily, lambda.speed_offsets, lambda.speed_batches, lambda.batch_minute,"
                     + " lambda.batch_hourly, lambda.batch_daily");
             statement.execute("UPDATE lambda.cutoff SET cutoff_ts = '1970-01-01T00:00:00Z'");
         }

@@ -90,7 +90,8 @@ public final class SpeedSink
             WHERE t.kafka_partition = w.kafka_partition AND t.kafka_offset = w.kafka_offset
               AND (w.ts, w.kafka_partition, w.kafka_offset) >= (?, ?, ?)
               AND t.symbol = ?""";
-    private static final String MERGE_MINUTE = "INSERT INTO lambda.speed_minute AS m (symbol, bucket, " + AggregateColumns.sql(AggregateColumns.PARTIAL) + ")"
+    // The combine rule of SPEC 3 as an upsert: a partial merged into the row of its bucket, if any.
+    private static final String MERGE_PARTIAL = "INSERT INTO lambda.%s AS m (symbol, bucket, " + AggregateColumns.sql(AggregateColumns.PARTIAL) + ")"
             + " VALUES (?, ?" + ", ?".repeat(AggregateColumns.PARTIAL.size()) + ") " + """
             ON CONFLICT (symbol, bucket) DO UPDATE SET
                 open = CASE WHEN (EXCLUDED.first_ts, EXCLUDED.first_partition, EXCLUDED.first_offset) < (m.first_ts, m.first_partition, m.first_offset) THEN EXCLUDED.open ELSE m.open END,
@@ -106,6 +107,12 @@ public final class SpeedSink
                 volume = m.volume + EXCLUDED.volume,
                 trades = m.trades + EXCLUDED.trades,
                 notional = m.notional + EXCLUDED.notional""";
+    private static final String MERGE_MINUTE = MERGE_PARTIAL.formatted("speed_minute");
+    // The rollups, of the minutes at or after the cutoff only: those before it are late, and wait for the next batch run.
+    private static final String MERGE_HOUR = MERGE_PARTIAL.formatted("speed_hourly");
+    private static final String MERGE_DAY = MERGE_PARTIAL.formatted("speed_daily");
+    private static final long HOUR = 3_600_000L;
+    private static final long DAY = 86_400_000L;
 
     // The serving layer LISTENs: a notification is sent at the commit, so it always means committed rows.
     private static final String NOTIFY = "SELECT pg_notify('" + SpeedCommitNotification.CHANNEL + "', ?)";
@@ -170,7 +177,11 @@ public final class SpeedSink
             insertTrades(connection, batchId, stored, changes);
             recomputeChanges(connection, stored, contexts);
             // A trade the published views hold (the speed layer behind the batch layer) is not late.
-            mergeMinutes(connection, MinuteAggregate.of(coverage.unpublished(trades)));
+            List<PartialAggregate> minutes = PartialAggregate.of(coverage.unpublished(trades));
+            merge(connection, MERGE_MINUTE, minutes);
+            List<PartialAggregate> current = minutes.stream().filter(minute -> minute.bucket() >= coverage.cutoffMs()).toList();
+            merge(connection, MERGE_HOUR, PartialAggregate.rollUp(current, HOUR));
+            merge(connection, MERGE_DAY, PartialAggregate.rollUp(current, DAY));
             advanceOffsets(connection, unwritten);
             if (!trades.isEmpty()) {
                 notifyCommit(connection, trades);
@@ -404,11 +415,14 @@ public final class SpeedSink
         }
     }
 
-    private static void mergeMinutes(Connection connection, List<MinuteAggregate> aggregates)
+    private static void merge(Connection connection, String upsert, List<PartialAggregate> aggregates)
             throws SQLException
     {
-        try (PreparedStatement statement = connection.prepareStatement(MERGE_MINUTE)) {
-            for (MinuteAggregate aggregate : aggregates) {
+        if (aggregates.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(upsert)) {
+            for (PartialAggregate aggregate : aggregates) {
                 statement.setString(1, aggregate.symbol());
                 statement.setObject(2, time(aggregate.bucket()));
                 statement.setDouble(3, aggregate.open());

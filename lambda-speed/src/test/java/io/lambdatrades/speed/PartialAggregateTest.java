@@ -11,7 +11,7 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-class MinuteAggregateTest
+class PartialAggregateTest
 {
     private static final long MINUTE_START = 1_763_000_040_000L;
 
@@ -22,7 +22,7 @@ class MinuteAggregateTest
         KafkaTrade first = trade(100, 1, MINUTE_START, 1, 5);
         KafkaTrade sameTimeEarlierPartition = trade(101, 3, MINUTE_START, 0, 9);
 
-        MinuteAggregate aggregate = single(MinuteAggregate.of(List.of(last, first, sameTimeEarlierPartition)));
+        PartialAggregate aggregate = single(PartialAggregate.of(List.of(last, first, sameTimeEarlierPartition)));
 
         assertThat(aggregate.bucket()).isEqualTo(MINUTE_START);
         assertThat(aggregate.open()).isEqualTo(101);
@@ -39,10 +39,10 @@ class MinuteAggregateTest
     @Test
     void tradesFallInTheMinuteTheyStartIncludingBeforeTheEpoch()
     {
-        List<MinuteAggregate> aggregates = MinuteAggregate.of(List.of(
+        List<PartialAggregate> aggregates = PartialAggregate.of(List.of(
                 trade(1, 1, MINUTE_START - 1, 0, 0), trade(2, 1, MINUTE_START, 0, 1), trade(3, 1, -1, 0, 2)));
 
-        assertThat(aggregates).extracting(MinuteAggregate::bucket).containsExactlyInAnyOrder(-60_000L, MINUTE_START - 60_000, MINUTE_START);
+        assertThat(aggregates).extracting(PartialAggregate::bucket).containsExactlyInAnyOrder(-60_000L, MINUTE_START - 60_000, MINUTE_START);
     }
 
     @Test
@@ -53,10 +53,10 @@ class MinuteAggregateTest
         for (int offset = 0; offset < 500; offset++) {
             trades.add(trade(Math.round(random.nextDouble() * 10_000) / 100.0, random.nextInt(100), MINUTE_START + random.nextInt(60_000), random.nextInt(3), offset));
         }
-        MinuteAggregate whole = single(MinuteAggregate.of(trades));
+        PartialAggregate whole = single(PartialAggregate.of(trades));
 
         Collections.shuffle(trades, random);
-        MinuteAggregate merged = single(MinuteAggregate.of(trades.subList(0, 170))).merge(single(MinuteAggregate.of(trades.subList(170, 500))));
+        PartialAggregate merged = single(PartialAggregate.of(trades.subList(0, 170))).merge(single(PartialAggregate.of(trades.subList(170, 500))));
 
         assertThat(merged.open()).isEqualTo(whole.open());
         assertThat(merged.close()).isEqualTo(whole.close());
@@ -70,18 +70,45 @@ class MinuteAggregateTest
     }
 
     @Test
+    void minutesRollUpToTheHourOfAllTheirTrades()
+    {
+        long hour = Math.floorDiv(MINUTE_START, 3_600_000L) * 3_600_000L;
+        Random random = new Random(12);
+        List<KafkaTrade> trades = new ArrayList<>();
+        for (int offset = 0; offset < 300; offset++) {
+            trades.add(trade(Math.round(random.nextDouble() * 10_000) / 100.0, random.nextInt(100), hour + random.nextInt(3_600_000), random.nextInt(3), offset));
+        }
+        List<PartialAggregate> minutes = PartialAggregate.of(trades);
+        PartialAggregate whole = single(PartialAggregate.of(trades).stream().reduce(PartialAggregate::merge).stream().toList());
+
+        PartialAggregate rolledUp = single(PartialAggregate.rollUp(minutes, 3_600_000L));
+
+        assertThat(minutes.size()).isGreaterThan(1);
+        assertThat(rolledUp.bucket()).isEqualTo(hour);
+        assertThat(rolledUp.open()).isEqualTo(whole.open());
+        assertThat(rolledUp.close()).isEqualTo(whole.close());
+        assertThat(rolledUp.high()).isEqualTo(whole.high());
+        assertThat(rolledUp.low()).isEqualTo(whole.low());
+        assertThat(rolledUp.trades()).isEqualTo(300);
+        assertThat(rolledUp.first()).isSameAs(whole.first());
+        assertThat(rolledUp.last()).isSameAs(whole.last());
+        assertThat(PartialAggregate.rollUp(minutes, 86_400_000L)).extracting(PartialAggregate::bucket)
+                .containsExactly(Math.floorDiv(MINUTE_START, 86_400_000L) * 86_400_000L);
+    }
+
+    @Test
     void symbolsAreAggregatedApart()
     {
-        List<MinuteAggregate> aggregates = MinuteAggregate.of(List.of(
+        List<PartialAggregate> aggregates = PartialAggregate.of(List.of(
                 new KafkaTrade(new Trade("AAPL", 10, 1, MINUTE_START, List.of(), "simulate", MINUTE_START), 0, 0),
                 new KafkaTrade(new Trade("OANDA:EUR_USD", 1.1, 0, MINUTE_START, List.of(), "simulate", MINUTE_START), 0, 1)));
 
-        assertThat(aggregates).extracting(MinuteAggregate::symbol).containsExactly("AAPL", "OANDA:EUR_USD");
+        assertThat(aggregates).extracting(PartialAggregate::symbol).containsExactly("AAPL", "OANDA:EUR_USD");
         assertThat(aggregates.get(1).volume()).isZero();
         assertThat(aggregates.get(1).notional()).isZero();
     }
 
-    private static MinuteAggregate single(List<MinuteAggregate> aggregates)
+    private static PartialAggregate single(List<PartialAggregate> aggregates)
     {
         assertThat(aggregates).hasSize(1);
         return aggregates.get(0);
