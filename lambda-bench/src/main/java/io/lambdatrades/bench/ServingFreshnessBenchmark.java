@@ -77,7 +77,7 @@ public final class ServingFreshnessBenchmark
         PostgresConnection database = TestDatabases.fresh(postgres, "freshness_" + name.replace('-', '_'));
         RunningQuery query = RunningQuery.start(mode, spark, kafka, topic, database, scratch.directory("checkpoint-" + name).toString());
         try (CommitTimes commits = CommitTimes.listen(database);
-                ServingServer server = ServingServer.start(new ServingConfig(true, "127.0.0.1", 0, 4096, ""), database, StatusSource.NONE,
+                ServingServer server = ServingServer.start(new ServingConfig(true, "127.0.0.1", 0, 4096, true, ""), database, StatusSource.NONE,
                         AdminToken.resolve(Optional.of("bench"), scratch.directory("run")), request -> null, Clock.systemUTC())) {
             // Steady state: the query's start (2-3 s to its first write) is not a trade's delay.
             long first = SpeedDelayBenchmark.produceSteadily(kafka, topic, 1, 1, new AtomicLong());

@@ -47,9 +47,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The serving layer under load while trades arrive: the symbol list and a merged 30-day daily query
- * through the HTTP API, side by side with the same SQL over JDBC from a pool, at each rate; then the
- * memory of 1,000 idle stream clients and the dashboard's first render in Chromium.
+ * The serving layer under load while trades arrive: the merged views as a BI tool reads them (every
+ * column, over JDBC, 100 queries/s); then at each rate the symbol list and a merged 30-day daily query
+ * through the HTTP API with its cache off and as shipped, side by side with the same SQL over JDBC
+ * from a pool; then the memory of 1,000 idle stream clients and the dashboard's first render in Chromium.
  *
  * <p>Data: {@code symbols} symbols (default 50) with a year of batch days and hours, and today's minutes
  * in the speed layer, while a writer commits 1,000 trades/s through the speed sink (each commit a
@@ -62,6 +63,8 @@ public final class ServingLoadBenchmark
     // The SQL reference goes through 8 pooled connections, as the API's own pool; HTTP clients hold 16 connections.
     private static final int SQL_THREADS = 8;
     private static final int HTTP_THREADS = 16;
+    // How often a BI tool's dashboards query the views, all users together.
+    private static final int BI_RATE = 100;
 
     private ServingLoadBenchmark() {}
 
@@ -79,28 +82,45 @@ public final class ServingLoadBenchmark
             AtomicLong liveTrades = new AtomicLong();
             Thread writer = new Thread(() -> writeLive(database, live, liveTrades), "bench-live-trades");
             writer.start();
-            try (ServingServer server = ServingServer.start(new ServingConfig(true, "127.0.0.1", 0, 256, ""), database, StatusSource.NONE,
+            try (ServingServer server = ServingServer.start(new ServingConfig(true, "127.0.0.1", 0, 256, true, ""), database, StatusSource.NONE,
                     AdminToken.resolve(Optional.of("bench"), scratch.directory("run")), request -> null, Clock.systemUTC());
+                    ServingServer uncached = ServingServer.start(new ServingConfig(true, "127.0.0.1", 0, 256, false, ""), database, StatusSource.NONE,
+                            AdminToken.resolve(Optional.of("bench"), scratch.directory("run-uncached")), request -> null, Clock.systemUTC());
                     HikariDataSource pool = pool(database)) {
                 String base = "http://127.0.0.1:" + server.port();
+                String baseUncached = "http://127.0.0.1:" + uncached.port();
                 ServingQueries sql = new ServingQueries(pool);
-                String from = LocalDate.ofInstant(today, ZoneOffset.UTC).minusDays(29).toString();
-                String to = LocalDate.ofInstant(today, ZoneOffset.UTC).toString();
+                LocalDate day = LocalDate.ofInstant(today, ZoneOffset.UTC);
+                String from = day.minusDays(29).toString();
+                String to = day.toString();
                 System.out.printf(Locale.ROOT, "%d symbols, a year of batch days and hours, today's minutes in the speed layer; %,d trades/s committed live meanwhile%n",
                         SYMBOLS, LIVE_TRADES_PER_SECOND);
-                // Warm-up: the JIT, the pools, PostgreSQL's plans.
                 SqlCall symbols = sql::symbols;
                 SqlCall daily = () -> sql.aggregates(Interval.DAY, "SYM007", Instant.parse(from + "T00:00:00Z"), today.plus(Duration.ofDays(1)));
-                // Warm-up: the JIT, the pools, PostgreSQL's plans.
+                // What a BI tool sends: the views themselves, every column, no cache in front.
+                SqlCall latestView = () -> rows(pool, "SELECT * FROM lambda.serving_latest");
+                SqlCall dailyView = () -> rows(pool, "SELECT * FROM lambda.serving_daily WHERE symbol = 'SYM007' AND bucket >= '" + from + "T00:00:00Z'");
+                SqlCall minuteView = () -> rows(pool, "SELECT * FROM lambda.serving_minute WHERE symbol = 'SYM007' AND bucket >= '" + to + "T00:00:00Z'");
                 SqlCall apiSymbols = () -> get(base + "/api/v1/symbols");
                 SqlCall apiDaily = () -> get(base + "/api/v1/symbols/SYM007/daily?from=" + from + "&to=" + to);
+                SqlCall uncachedSymbols = () -> get(baseUncached + "/api/v1/symbols");
+                SqlCall uncachedDaily = () -> get(baseUncached + "/api/v1/symbols/SYM007/daily?from=" + from + "&to=" + to);
+                // Warm-up: the JIT, the pools, PostgreSQL's plans.
                 viaPool("warm-up", 500, 10, HTTP_THREADS, apiSymbols);
+                viaPool("warm-up", 100, 10, HTTP_THREADS, uncachedSymbols);
                 viaPool("warm-up", 20, 10, SQL_THREADS, daily);
-                System.out.println("one call of each, alone: " + String.format(Locale.ROOT, "symbols SQL %.1f ms, 30-day daily SQL %.2f ms", once(symbols), once(daily)));
+                System.out.println("one call of each, alone: " + String.format(Locale.ROOT,
+                        "serving_latest %.2f ms, 30-day serving_daily %.2f ms, a day of serving_minute %.2f ms", once(latestView), once(dailyView), once(minuteView)));
+                System.out.println("the views as a BI tool reads them:");
+                System.out.println(viaPool("SQL  SELECT * FROM serving_latest", BI_RATE, seconds, SQL_THREADS, latestView).describe());
+                System.out.println(viaPool("SQL  serving_daily, 30 days", BI_RATE, seconds, SQL_THREADS, dailyView).describe());
+                System.out.println(viaPool("SQL  serving_minute, today", BI_RATE, seconds, SQL_THREADS, minuteView).describe());
                 for (int rate : rates) {
                     // A rate the SQL cannot sustain leaves PostgreSQL busy a while: its runs go last, each followed by a pause.
-                    System.out.println(viaPool("API  GET /api/v1/symbols", rate, seconds, HTTP_THREADS, apiSymbols).describe());
-                    System.out.println(viaPool("API  GET .../daily, 30 days", rate, seconds, HTTP_THREADS, apiDaily).describe());
+                    System.out.println(viaPool("API, cache off: /api/v1/symbols", rate, seconds, HTTP_THREADS, uncachedSymbols).describe());
+                    System.out.println(viaPool("API, cache off: daily, 30 days", rate, seconds, HTTP_THREADS, uncachedDaily).describe());
+                    System.out.println(viaPool("API as shipped: /api/v1/symbols", rate, seconds, HTTP_THREADS, apiSymbols).describe());
+                    System.out.println(viaPool("API as shipped: daily, 30 days", rate, seconds, HTTP_THREADS, apiDaily).describe());
                     System.out.println(viaPool("SQL  serving_daily, 30 days", rate, seconds, SQL_THREADS, daily).describe());
                     settle();
                     System.out.println(viaPool("SQL  symbols (serving_latest)", rate, seconds, SQL_THREADS, symbols).describe());
@@ -262,6 +282,24 @@ public final class ServingLoadBenchmark
         finally {
             threads.shutdownNow();
         }
+    }
+
+    /** Every row of the query read, as a BI tool reads a result. */
+    private static Object rows(HikariDataSource pool, String query)
+            throws java.sql.SQLException
+    {
+        int rows = 0;
+        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
+                java.sql.ResultSet result = statement.executeQuery(query)) {
+            int columns = result.getMetaData().getColumnCount();
+            while (result.next()) {
+                for (int i = 1; i <= columns; i++) {
+                    result.getObject(i);
+                }
+                rows++;
+            }
+        }
+        return rows;
     }
 
     private static void settle()

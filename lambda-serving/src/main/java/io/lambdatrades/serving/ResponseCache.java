@@ -20,6 +20,7 @@ final class ResponseCache
 {
     private static final int MAX_ENTRIES = 2_000;
 
+    private final boolean enabled;
     private final LongSupplier version;
     private final long minRefreshMs;
     private final long maxAgeMs;
@@ -28,9 +29,21 @@ final class ResponseCache
 
     ResponseCache(LongSupplier version, long minRefreshMs, long maxAgeMs)
     {
+        this(true, version, minRefreshMs, maxAgeMs);
+    }
+
+    private ResponseCache(boolean enabled, LongSupplier version, long minRefreshMs, long maxAgeMs)
+    {
+        this.enabled = enabled;
         this.version = requireNonNull(version, "version is null");
         this.minRefreshMs = minRefreshMs;
         this.maxAgeMs = maxAgeMs;
+    }
+
+    /** Every request queries: what a BI tool reading the views pays (serving.cache=false). */
+    static ResponseCache uncached()
+    {
+        return new ResponseCache(false, () -> 0, 0, 0);
     }
 
     interface Loader
@@ -42,6 +55,9 @@ final class ResponseCache
     byte[] get(String key, Loader loader)
             throws Exception
     {
+        if (!enabled) {
+            return loader.load();
+        }
         long now = System.currentTimeMillis();
         Entry entry = entries.get(key);
         if (entry != null && reusable(entry, version.getAsLong(), now)) {

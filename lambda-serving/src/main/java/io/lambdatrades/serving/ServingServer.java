@@ -32,8 +32,10 @@ public final class ServingServer
 {
     private static final Logger log = LoggerFactory.getLogger(ServingServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long CACHE_MIN_REFRESH_MS = 250;
-    private static final long CACHE_MAX_AGE_MS = 1_000;
+    // An answer is reused while no commit changed the data, never once it is 100 ms older than the
+    // last commit: the live stream's version is bumped by every commit's NOTIFY.
+    private static final long CACHE_MIN_REFRESH_MS = 100;
+    private static final long CACHE_MAX_AGE_MS = 100;
     private static final long STATUS_MAX_AGE_MS = 2_000;
     static final String OPENAPI_RESOURCE = "/io/lambdatrades/serving/openapi.json";
 
@@ -51,7 +53,7 @@ public final class ServingServer
         this.listener = new CommitListener(postgres, stream);
         StatusSnapshot status = new StatusSnapshot(statusSource, STATUS_MAX_AGE_MS);
         this.metrics = new ServingMetrics(stream, status::figures);
-        ServingApi api = new ServingApi(queries, new ResponseCache(stream::version, CACHE_MIN_REFRESH_MS, CACHE_MAX_AGE_MS), status::document, adminToken, batchTrigger, clock);
+        ServingApi api = new ServingApi(queries, config.cache() ? new ResponseCache(stream::version, CACHE_MIN_REFRESH_MS, CACHE_MAX_AGE_MS) : ResponseCache.uncached(), status::document, adminToken, batchTrigger, clock);
         byte[] openApi = resource(OPENAPI_RESOURCE);
         this.app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;

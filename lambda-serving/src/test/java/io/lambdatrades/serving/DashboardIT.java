@@ -75,7 +75,7 @@ class DashboardIT
         data.publish(history, today);
         recordRuns(database, today);
 
-        try (ServingServer server = ServingServer.start(new ServingConfig(true, "127.0.0.1", 0, 256, ""), database, StatusSource.NONE,
+        try (ServingServer server = ServingServer.start(new ServingConfig(true, "127.0.0.1", 0, 256, true, ""), database, StatusSource.NONE,
                 AdminToken.resolve(Optional.of("t"), dataDir), request -> null, Clock.systemUTC())) {
             ChromeDriver browser = browser();
             try {

@@ -125,7 +125,7 @@ class LiveStreamIT
 
     private ServingServer start(PostgresConnection database, int buffer)
     {
-        return ServingServer.start(new ServingConfig(true, "127.0.0.1", 0, buffer, ""), database, StatusSource.NONE, AdminToken.resolve(Optional.of("t"), dataDir),
+        return ServingServer.start(new ServingConfig(true, "127.0.0.1", 0, buffer, true, ""), database, StatusSource.NONE, AdminToken.resolve(Optional.of("t"), dataDir),
                 request -> null, Clock.systemUTC());
     }
 

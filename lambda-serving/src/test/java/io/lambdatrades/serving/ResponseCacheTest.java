@@ -62,6 +62,18 @@ class ResponseCacheTest
     }
 
     @Test
+    void uncachedEveryRequestLoads()
+            throws Exception
+    {
+        ResponseCache cache = ResponseCache.uncached();
+        AtomicInteger loads = new AtomicInteger();
+        for (int i = 0; i < 3; i++) {
+            cache.get("k", () -> new byte[] {(byte) loads.incrementAndGet()});
+        }
+        assertThat(loads).hasValue(3);
+    }
+
+    @Test
     void aFailedLoadIsRethrownAndNotKept()
     {
         ResponseCache cache = new ResponseCache(() -> 0, 0, 60_000);

@@ -81,7 +81,7 @@ class ServingApiIT
         ServingData data = new ServingData(database);
         data.speed(trades);
         data.publish(trades, Instant.parse("2026-11-26T00:00:00Z"));
-        server = ServingServer.start(new ServingConfig(true, "127.0.0.1", 0, 16, ""), database, () -> new StatusSource.Status(Map.of("healthy", true, "layers", Map.of()), RUNNING),
+        server = ServingServer.start(new ServingConfig(true, "127.0.0.1", 0, 16, true, ""), database, () -> new StatusSource.Status(Map.of("healthy", true, "layers", Map.of()), RUNNING),
                 AdminToken.resolve(Optional.of("s3cret"), dataDir), request -> {
                     triggered.add(request);
                     return new BatchTrigger.Submitted("lambda batch run " + String.join(" ", request.options()), "batch.out");
@@ -217,7 +217,7 @@ class ServingApiIT
             deadPort = socket.getLocalPort();
         }
         PostgresConnection dead = new PostgresConnection("jdbc:postgresql://127.0.0.1:" + deadPort + "/postgres", "postgres", "");
-        try (ServingServer down = ServingServer.start(new ServingConfig(true, "127.0.0.1", 0, 16, ""), dead, StatusSource.NONE, AdminToken.resolve(Optional.of("t"), dataDir),
+        try (ServingServer down = ServingServer.start(new ServingConfig(true, "127.0.0.1", 0, 16, true, ""), dead, StatusSource.NONE, AdminToken.resolve(Optional.of("t"), dataDir),
                 request -> null, Clock.systemUTC())) {
             String url = "http://127.0.0.1:" + down.port();
             HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(url + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());

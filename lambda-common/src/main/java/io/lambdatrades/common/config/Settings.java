@@ -137,6 +137,9 @@ public final class Settings
             "Whether lambda up runs the serving layer (a child JVM it restarts when it dies)", bool());
     public static final Setting<Integer> SERVING_STREAM_BUFFER = Setting.of("serving.stream.buffer", "256",
             "Live events a slow stream client may fall behind by before it is dropped", intAtLeast(1));
+    public static final Setting<Boolean> SERVING_CACHE = Setting.of("serving.cache", "true",
+            "Whether the API reuses an answer until the next commit changes the data (never more than 100 ms after it); off, every request queries PostgreSQL",
+            bool());
     public static final Setting<String> SERVING_READER_PASSWORD = Setting.secret("serving.reader.password",
             "Password of the read-only role lambda_reader for BI tools; empty leaves the role unable to log in", string());
 
@@ -153,7 +156,7 @@ public final class Settings
             SPARK_MASTER, SPARK_PROPERTIES_FILE, SPEED_TRIGGER_MS, SPEED_MAX_BATCH_TRADES, SPEED_CHECKPOINT_DIR, SPEED_MODE, SPEED_GROUP_MS, SPEED_GROUP_TRADES, SPEED_ENABLED,
             METASTORE_URI, METASTORE_PORT, WAREHOUSE_DIR, VIEWS_DIR, BATCH_PERIOD,
             BATCH_DELAY, BATCH_SCHEDULE, BATCH_RETRIES, BATCH_RETRY_BACKOFF, BATCH_AUDIT, SCHEDULER_ENABLED,
-            SERVING_HOST, SERVING_PORT, SERVING_ENABLED, SERVING_STREAM_BUFFER, SERVING_READER_PASSWORD,
+            SERVING_HOST, SERVING_PORT, SERVING_ENABLED, SERVING_STREAM_BUFFER, SERVING_CACHE, SERVING_READER_PASSWORD,
             SIMULATE_SEED);
 
     /** Variables with the LAMBDA_ prefix that are not settings and so are not refused as unknown. */

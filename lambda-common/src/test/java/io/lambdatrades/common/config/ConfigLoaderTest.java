@@ -33,7 +33,7 @@ class ConfigLoaderTest
                 new ReplayConfig(Optional.empty(), 1)));
         assertThat(config.speed()).isEqualTo(new SpeedConfig(true, SparkConfig.local(2), Duration.ofMillis(100), 100_000, ValueParsers.location(Path.of("data").resolve("checkpoints/speed")),
                 true, Duration.ofMillis(5), 500));
-        assertThat(config.serving()).isEqualTo(new ServingConfig(true, "127.0.0.1", 8080, 256, ""));
+        assertThat(config.serving()).isEqualTo(new ServingConfig(true, "127.0.0.1", 8080, 256, true, ""));
     }
 
     @Test
@@ -101,7 +101,7 @@ class ConfigLoaderTest
                 new ReplayConfig(Optional.of(Path.of("/tmp/rec.ndjson")), Double.POSITIVE_INFINITY)));
         assertThat(config.speed()).isEqualTo(new SpeedConfig(false, new SparkConfig("spark://spark-master:7077", Map.of()), Duration.ofMillis(250), 5_000, "file:///srv/checkpoints/speed",
                 false, Duration.ofMillis(20), 100));
-        assertThat(config.serving()).isEqualTo(new ServingConfig(false, "0.0.0.0", 9090, 32, "bi-secret"));
+        assertThat(config.serving()).isEqualTo(new ServingConfig(false, "0.0.0.0", 9090, 32, true, "bi-secret"));
         assertThat(config.serving().toString()).doesNotContain("bi-secret");
         assertThat(config.effective().get("serving.reader.password")).doesNotContain("bi-secret");
     }
