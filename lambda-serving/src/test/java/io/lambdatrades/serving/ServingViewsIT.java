@@ -157,11 +157,13 @@ class ServingViewsIT
         expected.stream().sorted(SentTrade.ORDER).forEach(sent -> bySymbol.computeIfAbsent(sent.trade().symbol(), symbol -> new ArrayList<>()).add(sent));
         Map<String, double[]> actual = new java.util.TreeMap<>();
         try (Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT symbol, price, previous_close, day_volume, day_trades, (extract(epoch FROM last_trade_ts) * 1000)::bigint FROM lambda.serving_latest")) {
+                ResultSet rows = statement.executeQuery("SELECT symbol, price, previous_close, day_volume, day_trades, (extract(epoch FROM last_trade_ts) * 1000)::bigint, day_open, day_high, day_low"
+                        + " FROM lambda.serving_latest")) {
             while (rows.next()) {
                 double previous = rows.getDouble(3);
                 boolean noPreviousDay = rows.wasNull();
-                actual.put(rows.getString(1), new double[] {rows.getDouble(2), noPreviousDay ? Double.NaN : previous, rows.getDouble(4), rows.getLong(5), rows.getLong(6)});
+                actual.put(rows.getString(1), new double[] {rows.getDouble(2), noPreviousDay ? Double.NaN : previous, rows.getDouble(4), rows.getLong(5), rows.getLong(6),
+                        rows.getDouble(7), rows.getDouble(8), rows.getDouble(9)});
             }
         }
         assertThat(actual.keySet()).isEqualTo(bySymbol.keySet());
@@ -176,6 +178,9 @@ class ServingViewsIT
             assertThat(row[2]).as(symbol + " day volume").isCloseTo(sameDay.stream().mapToDouble(sent -> sent.trade().volume()).sum(), org.assertj.core.api.Assertions.within(1e-6));
             assertThat((long) row[3]).as(symbol + " day trades").isEqualTo(sameDay.size());
             assertThat((long) row[4]).as(symbol + " last trade").isEqualTo(last.trade().ts());
+            assertThat(row[5]).as(symbol + " day open").isEqualTo(sameDay.get(0).trade().price());
+            assertThat(row[6]).as(symbol + " day high").isEqualTo(sameDay.stream().mapToDouble(sent -> sent.trade().price()).max().orElseThrow());
+            assertThat(row[7]).as(symbol + " day low").isEqualTo(sameDay.stream().mapToDouble(sent -> sent.trade().price()).min().orElseThrow());
         });
     }
 

@@ -65,19 +65,10 @@ SELECT 'day', symbol, bucket, open, high, low, close, volume, trades, notional,
        first_ts, first_partition, first_offset, last_ts, last_partition, last_offset, 'speed'
 FROM lambda.speed_daily;
 
--- A symbol's two latest days with trades, by index probes of the two daily tables.
-CREATE OR REPLACE FUNCTION recent_days_start(wanted text) RETURNS timestamptz LANGUAGE sql STABLE PARALLEL SAFE
-SECURITY DEFINER SET search_path = lambda, pg_temp AS $$
-    SELECT min(day) FROM (
-        SELECT day FROM (
-            (SELECT bucket AS day FROM lambda.batch_daily WHERE symbol = wanted ORDER BY bucket DESC LIMIT 2)
-            UNION
-            (SELECT bucket FROM lambda.speed_daily WHERE symbol = wanted ORDER BY bucket DESC LIMIT 2)
-        ) days ORDER BY day DESC LIMIT 2) latest_two
-$$;
-
--- As before, the symbols from skip scans, now of speed_daily: a symbol whose only speed rows are late
--- minutes has no merged day to show yet.
+-- Per symbol: its last day in the merged daily view against the day before it (the previous close).
+-- The two latest merged days are among the two latest rows of each daily table (a day in the top two
+-- of the union has at most one day above it in either table), so a symbol costs two index probes of
+-- two rows each, combined by the rule of serving_buckets, instead of the generic views' plan.
 CREATE OR REPLACE VIEW serving_latest AS
 WITH RECURSIVE batch_symbols AS (
     SELECT min(symbol) AS symbol FROM lambda.batch_daily
@@ -97,7 +88,7 @@ SELECT s.symbol,
        d.close - d.previous_close AS change,
        CASE WHEN d.previous_close IS NULL THEN NULL ELSE 100 * (d.close - d.previous_close) / d.previous_close END AS pct_change,
        d.previous_close,
-       d.date,
+       (d.bucket AT TIME ZONE 'UTC')::date AS date,
        d.open AS day_open,
        d.high AS day_high,
        d.low AS day_low,
@@ -107,9 +98,33 @@ SELECT s.symbol,
        d.last_ts AS last_trade_ts,
        d.source
 FROM symbols s
-CROSS JOIN LATERAL (SELECT lambda.recent_days_start(s.symbol) AS since OFFSET 0) r
 CROSS JOIN LATERAL (
-    SELECT v.*, lead(v.close) OVER (ORDER BY v.bucket DESC) AS previous_close
-    FROM lambda.serving_daily v
-    WHERE v.symbol = s.symbol AND v.bucket >= r.since
-    ORDER BY v.bucket DESC LIMIT 1) d;
+    SELECT days.*, lead(days.close) OVER (ORDER BY days.bucket DESC) AS previous_close
+    FROM (
+        SELECT p.bucket,
+               (array_agg(p.open ORDER BY p.first_ts, p.first_partition, p.first_offset))[1] AS open,
+               max(p.high) AS high,
+               min(p.low) AS low,
+               (array_agg(p.close ORDER BY p.last_ts DESC, p.last_partition DESC, p.last_offset DESC))[1] AS close,
+               sum(p.volume) AS volume,
+               sum(p.trades)::bigint AS trades,
+               CASE WHEN sum(p.volume) = 0 THEN NULL ELSE sum(p.notional) / sum(p.volume) END AS vwap,
+               max(p.last_ts) AS last_ts,
+               lambda.merged_source(array_agg(DISTINCT p.part)) AS source
+        FROM (
+            (SELECT bucket, open, high, low, close, volume, trades, notional, first_ts, first_partition, first_offset,
+                    last_ts, last_partition, last_offset, 'batch' AS part
+             FROM lambda.batch_daily WHERE symbol = s.symbol ORDER BY bucket DESC LIMIT 2)
+            UNION ALL
+            (SELECT bucket, open, high, low, close, volume, trades, notional, first_ts, first_partition, first_offset,
+                    last_ts, last_partition, last_offset, 'speed'
+             FROM lambda.speed_daily WHERE symbol = s.symbol ORDER BY bucket DESC LIMIT 2)
+        ) p
+        GROUP BY p.bucket
+        ORDER BY p.bucket DESC
+        LIMIT 2) days
+    ORDER BY days.bucket DESC
+    LIMIT 1) d;
+
+-- Nothing reads it any more: serving_latest finds a symbol's latest days itself.
+DROP FUNCTION recent_days_start(text);
