@@ -47,7 +47,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The dashboard in headless Chromium (Debian's chromium and chromium-driver): it lists the symbols, a
  * live price changes without a reload, selecting a symbol draws its candles, the pipeline page draws
- * the runs. Saves screenshots under docs/.
+ * the runs. Saves what it saw under target/screenshots (docs/screenshots.sh takes the documentation's from a real up).
  */
 @ExtendWith(SharedPostgres.class)
 class DashboardIT
@@ -172,10 +172,10 @@ class DashboardIT
     private static void screenshot(ChromeDriver browser, String name)
             throws Exception
     {
-        Path docs = Path.of(System.getProperty("lambda.home", "..")).resolve("docs");
-        Files.createDirectories(docs);
+        Path directory = Path.of("target", "screenshots");
+        Files.createDirectories(directory);
         Path file = browser.getScreenshotAs(OutputType.FILE).toPath();
-        Files.copy(file, docs.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(file, directory.resolve(name), StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Three closed days: two runs that succeeded, one whose publish failed twice then passed, one failed. */
