@@ -1,5 +1,6 @@
 package io.lambdatrades.batch.audit;
 
+import java.io.Serializable;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Comparator;
@@ -16,6 +17,7 @@ import static java.util.Objects.requireNonNull;
  * @param days the UTC days, or empty for every day with trades or views
  */
 public record AuditScope(SortedSet<LocalDate> days, List<Grain> grains)
+        implements Serializable
 {
     public AuditScope
     {

@@ -1,5 +1,6 @@
 package io.lambdatrades.batch.audit;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,5 +54,6 @@ public record BucketAggregate(Grain grain, String symbol, long bucketMs, double 
         }
     }
 
-    public record Key(Grain grain, String symbol, long bucketMs) {}
+    public record Key(Grain grain, String symbol, long bucketMs)
+            implements Serializable {}
 }

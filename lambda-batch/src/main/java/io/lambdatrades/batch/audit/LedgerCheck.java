@@ -1,11 +1,8 @@
 package io.lambdatrades.batch.audit;
 
 import io.lambdatrades.batch.OffsetCoverage;
-import org.apache.spark.SparkContext;
-import org.apache.spark.api.java.function.ForeachPartitionFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.util.LongAccumulator;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +15,8 @@ import static org.apache.spark.sql.functions.col;
 /**
  * The master dataset against the absorb ledger, offset by offset: every offset the ledger says was
  * absorbed is in the dataset exactly once, except those Kafka lost before they were read and those
- * that did not decode, which are listed. One pass gathers the offsets held as ranges (no sort, no
- * shuffle); only when the rows outnumber the distinct offsets are the doubled ones looked for.
+ * that did not decode, which are listed. The audit's one pass gathers the offsets held as ranges (no
+ * sort, no shuffle); only when the rows outnumber the distinct offsets are the doubled ones looked for.
  *
  * @param missing absorbed offsets the dataset does not hold and nothing explains
  * @param doubled offsets the dataset holds more than once
@@ -45,21 +42,16 @@ public record LedgerCheck(List<OffsetRange> missing, List<OffsetRange> doubled, 
     }
 
     /**
-     * @param positions the master dataset's kafka_partition and kafka_offset columns
+     * @param held the offsets the master dataset holds, gathered in the audit's pass over it
+     * @param rows how many rows the master dataset holds
+     * @param positions the master dataset's kafka_partition and kafka_offset columns, read again only to find doubled offsets
      * @param absorbed the next offset to absorb per partition: every offset below it was absorbed
      */
-    static LedgerCheck of(Dataset<Row> positions, Map<Integer, Long> absorbed, List<OffsetRange> lost, List<OffsetRange> undecodable)
+    static LedgerCheck of(OffsetCoverage held, long rows, Dataset<Row> positions, Map<Integer, Long> absorbed, List<OffsetRange> lost,
+            List<OffsetRange> undecodable)
     {
+        requireNonNull(held, "held is null");
         requireNonNull(positions, "positions is null");
-        SparkContext spark = positions.sparkSession().sparkContext();
-        OffsetCoverage held = new OffsetCoverage();
-        spark.register(held, "audit-master-offsets");
-        LongAccumulator rows = spark.longAccumulator("audit-master-rows");
-        positions.foreachPartition((ForeachPartitionFunction<Row>) partitionRows -> partitionRows.forEachRemaining(row -> {
-            held.add(row.getInt(0), row.getLong(1));
-            rows.add(1);
-        }));
-
         OffsetCoverage explained = new OffsetCoverage();
         lost.forEach(range -> explained.add(range.partition(), range.first(), range.end()));
         undecodable.forEach(range -> explained.add(range.partition(), range.first(), range.end()));
@@ -79,7 +71,7 @@ public record LedgerCheck(List<OffsetRange> missing, List<OffsetRange> doubled, 
                 }
             }
         }
-        List<OffsetRange> doubled = rows.value() > held.count() ? doubled(positions) : List.of();
+        List<OffsetRange> doubled = rows > held.count() ? doubled(positions) : List.of();
         return new LedgerCheck(missing, doubled, unrecorded, lost, undecodable);
     }
 

@@ -5,15 +5,14 @@ import io.lambdatrades.batch.OffsetCoverage;
 import io.lambdatrades.batch.TopicOffsets;
 import io.lambdatrades.batch.TradeRowDecoder;
 import io.lambdatrades.common.PostgresConnection;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
 
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 /**
@@ -37,7 +35,6 @@ import static org.apache.spark.sql.functions.lit;
 public final class ServingAudit
 {
     private static final Duration SPEED_POLL = Duration.ofMillis(500);
-    private static final Column[] COLUMNS = {col("symbol"), col("price"), col("volume"), col("ts"), col("kafka_partition"), col("kafka_offset")};
 
     private final SparkSession spark;
     private final MasterDataset master;
@@ -67,30 +64,29 @@ public final class ServingAudit
         awaitSpeedLayer(horizon, waitForSpeed);
         ServingSnapshot snapshot = ServingSnapshot.read(postgres, topic, scope);
         TopicOffsets kafka = TopicOffsets.read(bootstrapServers, topic);
-        // Each grain aggregates these rows: the master dataset and Kafka are read once, not once a grain.
-        Dataset<Row> stored = master.read(masterDates.apply(scope)).select(COLUMNS).cache();
-        Dataset<Row> recent = unabsorbed(snapshot, kafka.end()).cache();
-        Optional<LedgerCheck> ledger = Optional.empty();
-        Dataset<Row> trades = stored.unionByName(recent);
-        if (scope.everyDayWithData()) {
-            // The ledger check fails the audit on any offset held twice or past the absorbed ones, so the
-            // two paths, disjoint by the absorbed offsets, need no deduplication (a shuffle of every row).
-            ledger = Optional.of(LedgerCheck.of(stored.select("kafka_partition", "kafka_offset"), snapshot.absorbedOffsets(), snapshot.lost(),
-                    snapshot.undecodable()));
-        }
-        else {
+        Dataset<Row> stored = master.read(masterDates.apply(scope)).withColumn(TradePass.FROM_MASTER, lit(true));
+        Dataset<Row> trades = stored.select(TradePass.COLUMNS).unionByName(unabsorbed(snapshot, kafka.end()).withColumn(TradePass.FROM_MASTER, lit(false))
+                .select(TradePass.COLUMNS));
+        if (!scope.everyDayWithData()) {
             // One day's audit has no ledger check: a trade held twice, or absorbed by a run that never
             // committed and read again from Kafka, counts once in the truth the views must equal.
+            // Every day's needs no such shuffle of every row: the two paths are disjoint by the absorbed
+            // offsets, and the ledger check fails the audit on any offset held twice or past them.
             trades = trades.dropDuplicates("kafka_partition", "kafka_offset");
         }
-        try {
-            return AuditReport.compare(scope, snapshot, TradeAggregates.of(trades.where(inViews(snapshot).and(inScope(scope))), scope.grains()),
-                    lag(horizon, snapshot.speedOffsets()), ledger);
+        OffsetCoverage masterOffsets = registered("audit-master-offsets");
+        LongAccumulator masterRows = spark.sparkContext().longAccumulator("audit-master-rows");
+        List<BucketAggregate> fromTrades = trades.javaRDD()
+                .mapPartitions(new TradePass(scope, snapshot.cutoff(), snapshot.speedOffsets(), masterOffsets, masterRows))
+                .collect().stream()
+                .reduce(new TradeBuckets(scope.grains()), TradeBuckets::merge)
+                .aggregates();
+        Optional<LedgerCheck> ledger = Optional.empty();
+        if (scope.everyDayWithData()) {
+            ledger = Optional.of(LedgerCheck.of(masterOffsets, masterRows.value(), stored.select("kafka_partition", "kafka_offset"), snapshot.absorbedOffsets(),
+                    snapshot.lost(), snapshot.undecodable()));
         }
-        finally {
-            recent.unpersist();
-            stored.unpersist();
-        }
+        return AuditReport.compare(scope, snapshot, fromTrades, lag(horizon, snapshot.speedOffsets()), ledger);
     }
 
     /** Polls until the speed layer has written up to the horizon, or the time is up. */
@@ -131,7 +127,7 @@ public final class ServingAudit
             }
         });
         if (start.isEmpty()) {
-            return spark.createDataFrame(List.of(), MasterDataset.ROW_SCHEMA).select(COLUMNS);
+            return spark.createDataFrame(List.of(), MasterDataset.ROW_SCHEMA);
         }
         return spark.read()
                 .format("kafka")
@@ -143,8 +139,7 @@ public final class ServingAudit
                 .load()
                 .select("value", "partition", "offset")
                 // Undecodable records are in neither path (the speed layer sends them to the dead-letter topic).
-                .mapPartitions(new TradeRowDecoder(registered("audit-read"), registered("audit-undecodable")), Encoders.row(MasterDataset.ROW_SCHEMA))
-                .select(COLUMNS);
+                .mapPartitions(new TradeRowDecoder(registered("audit-read"), registered("audit-undecodable")), Encoders.row(MasterDataset.ROW_SCHEMA));
     }
 
     private OffsetCoverage registered(String name)
@@ -152,28 +147,6 @@ public final class ServingAudit
         OffsetCoverage coverage = new OffsetCoverage();
         spark.sparkContext().register(coverage, name);
         return coverage;
-    }
-
-    /** Before the cutoff every trade; at or after it those below the speed layer's offsets. */
-    private static Column inViews(ServingSnapshot snapshot)
-    {
-        Column written = lit(false);
-        for (Map.Entry<Integer, Long> partition : snapshot.speedOffsets().entrySet()) {
-            written = written.or(col("kafka_partition").equalTo(partition.getKey()).and(col("kafka_offset").lt(partition.getValue())));
-        }
-        return col("ts").lt(snapshot.cutoff().toEpochMilli()).or(written);
-    }
-
-    private static Column inScope(AuditScope scope)
-    {
-        if (scope.everyDayWithData()) {
-            return lit(true);
-        }
-        Column inDays = lit(false);
-        for (LocalDate day : scope.days()) {
-            inDays = inDays.or(col("ts").geq(AuditScope.dayStartMs(day)).and(col("ts").lt(AuditScope.dayStartMs(day.plusDays(1)))));
-        }
-        return inDays;
     }
 
     private static String json(String text)
