@@ -3,9 +3,13 @@ package io.lambdatrades.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lambdatrades.common.PostgresConnection;
+import io.lambdatrades.common.config.ConfigLoader;
+import io.lambdatrades.common.config.LambdaConfig;
+import io.lambdatrades.common.config.Settings;
 import io.lambdatrades.embedded.testing.ExpectedAggregates.Aggregate;
 import io.lambdatrades.embedded.testing.ExpectedAggregates;
 import io.lambdatrades.embedded.testing.TestSql;
+import io.lambdatrades.launcher.status.StatusProbe;
 
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -13,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 import static org.awaitility.Awaitility.await;
@@ -24,13 +29,20 @@ final class SystemProbe
 
     private SystemProbe() {}
 
-    /** Polls {@code lambda status --json} (a JVM a poll, so every two seconds) until the condition holds; the last answer. */
+    /**
+     * Polls the status {@code lambda status --json} prints, until the condition holds; the last answer.
+     * The command's own probe runs here, not in a JVM a poll: a {@code lambda status} costs seconds of
+     * CPU that the system under test needs on a machine of two cores. Its exit codes and its output
+     * are tested apart ({@code CommandErrorsIT}, {@code LambdaUpIT}).
+     */
     static JsonNode awaitStatus(Path dataDir, Predicate<JsonNode> condition, Duration timeout)
     {
+        StatusProbe probe = new StatusProbe(LambdaConfig.load(Optional.empty(), Map.of(),
+                Map.of(Settings.DATA_DIR.key(), new ConfigLoader.Origin(dataDir.toString(), "--data-dir"))));
         JsonNode[] last = new JsonNode[1];
         try {
-            await().atMost(timeout).pollInterval(Duration.ofSeconds(2)).until(() -> {
-                last[0] = JSON.readTree(LambdaProcess.run(Map.of(), "status", "--data-dir", dataDir.toString(), "--json").stdout());
+            await().atMost(timeout).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                last[0] = JSON.valueToTree(probe.probe());
                 return condition.test(last[0]);
             });
         }
