@@ -8,6 +8,7 @@ import static java.util.Objects.requireNonNull;
  * A trade as the speed layer stored it, with the seed's figures against the symbol's previous trade.
  *
  * @param priceChange null for a symbol's first trade
+ * @param ingestTsMs when the ingester received it: the dashboard measures the speed layer's delay from there
  */
 public record EnrichedTrade(
         String symbol,
@@ -19,7 +20,8 @@ public record EnrichedTrade(
         Double priceChange,
         Double pctChange,
         int partition,
-        long offset)
+        long offset,
+        long ingestTsMs)
 {
     public EnrichedTrade
     {

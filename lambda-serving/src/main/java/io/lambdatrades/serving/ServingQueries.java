@@ -44,7 +44,7 @@ public final class ServingQueries
                    OR EXISTS (SELECT 1 FROM lambda.speed_trades WHERE symbol = ?)""";
     private static final String AGGREGATES = "SELECT symbol, bucket, " + AggregateColumns.sql(AggregateColumns.FIGURES) + ", vwap, source " + """
             FROM lambda.%s WHERE symbol = ? AND bucket >= ? AND bucket < ? ORDER BY bucket""";
-    private static final String TRADE_COLUMNS = "t.symbol, t.price, t.volume, t.ts, t.conditions, t.price_change, t.pct_change, t.kafka_partition, t.kafka_offset";
+    private static final String TRADE_COLUMNS = "t.symbol, t.price, t.volume, t.ts, t.conditions, t.price_change, t.pct_change, t.kafka_partition, t.kafka_offset, t.ingest_ts";
     private static final String LATEST_TRADES = "SELECT " + TRADE_COLUMNS + """
              FROM lambda.speed_trades t WHERE t.symbol = ?
             ORDER BY t.ts DESC, t.kafka_partition DESC, t.kafka_offset DESC LIMIT ?""";
@@ -67,7 +67,11 @@ public final class ServingQueries
                    -- The last micro-batch's commit, or real-time mode's writers' last (a row per partition).
                    GREATEST((SELECT committed_at FROM lambda.speed_batches WHERE query_name = '%s' ORDER BY batch_id DESC LIMIT 1),
                             (SELECT max(committed_at) FROM lambda.speed_batches WHERE query_name = '%s')),
-                   (SELECT coalesce(sum(trades), 0) FROM lambda.speed_minute WHERE bucket < c.cutoff_ts)
+                   (SELECT coalesce(sum(trades), 0) FROM lambda.speed_minute WHERE bucket < c.cutoff_ts),
+                   -- When the newest trade written in each partition entered the system: the speed layer's
+                   -- delay is measured from there, not from the exchange's trade time (the feed's own lag).
+                   (SELECT max(t.ingest_ts) FROM lambda.speed_offsets o
+                    JOIN lambda.speed_trades t ON t.kafka_partition = o.kafka_partition AND t.kafka_offset = o.next_offset - 1)
             FROM lambda.cutoff c""".formatted(SpeedQueryNames.QUERY, SpeedQueryNames.REAL_TIME_GROUPS);
     private static final String RUNS = """
             SELECT run_id, period_start, period_end, trigger, state, queued_at, started_at, ended_at, attempts, error,
@@ -191,7 +195,10 @@ public final class ServingQueries
             OffsetDateTime lastTrade = rows.getObject(3, OffsetDateTime.class);
             OffsetDateTime lastCommit = rows.getObject(4, OffsetDateTime.class);
             Long lastTradeMs = lastTrade == null ? null : lastTrade.toInstant().toEpochMilli();
-            Long delay = lastTradeMs == null || lastCommit == null ? null : Math.max(0, lastCommit.toInstant().toEpochMilli() - lastTradeMs);
+            OffsetDateTime newestIngest = rows.getObject(6, OffsetDateTime.class);
+            // A partition whose newest record was a dead letter has no trade at its last offset: then the trade time.
+            Long newestMs = newestIngest != null ? Long.valueOf(newestIngest.toInstant().toEpochMilli()) : lastTradeMs;
+            Long delay = newestMs == null || lastCommit == null ? null : Math.max(0, lastCommit.toInstant().toEpochMilli() - newestMs);
             Long silence = lastTradeMs == null ? null : Math.max(0, System.currentTimeMillis() - lastTradeMs);
             return new Freshness(iso(cutoff), cutoff.toInstant().toEpochMilli(), rows.getString(2), lastTrade == null ? null : iso(lastTrade), lastTradeMs,
                     lastCommit == null ? null : iso(lastCommit), delay, silence, rows.getLong(5));
@@ -269,7 +276,7 @@ public final class ServingQueries
                 Array conditions = rows.getArray(5);
                 result.add(new EnrichedTrade(rows.getString(1), rows.getDouble(2), rows.getDouble(3), ts.toString(), ts.toEpochMilli(),
                         conditions == null ? List.of() : Arrays.asList((String[]) conditions.getArray()), nullableDouble(rows, 6), nullableDouble(rows, 7),
-                        rows.getInt(8), rows.getLong(9)));
+                        rows.getInt(8), rows.getLong(9), rows.getObject(10, OffsetDateTime.class).toInstant().toEpochMilli()));
             }
         }
         return result;

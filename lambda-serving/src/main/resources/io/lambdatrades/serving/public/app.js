@@ -228,9 +228,10 @@ function applyTrades(trades) {
     const newest = Math.max(...trades.map(t => t.tsMs));
     state.freshness.lastTradeMs = newest;
     state.freshness.lastTradeAt = new Date(newest).toISOString();
-    // Pushed right after the commit: its age now is the speed layer's delay.
-    state.freshness.speedDelayMs = Math.max(0, Date.now() - newest);
-    state.freshness.feedSilenceMs = state.freshness.speedDelayMs;
+    // Pushed right after the commit: how long ago the newest of them entered the system is the speed
+    // layer's delay; how long ago it traded also counts the feed's own lag, so it is the feed's silence.
+    state.freshness.speedDelayMs = Math.max(0, Date.now() - Math.max(...trades.map(t => t.ingestTsMs)));
+    state.freshness.feedSilenceMs = Math.max(0, Date.now() - newest);
     renderFreshness();
   }
 }
