@@ -41,7 +41,7 @@ final class RunningQuery
         if (mode.equals("realtime")) {
             RealTimeGroupWriter writer = new RealTimeGroupWriter(database, kafka.bootstrapServers(), topic + ".dlq",
                     Duration.ofMillis(Long.getLong("group.ms", 5)), Integer.getInteger("group.trades", 500));
-            return new RunningQuery(new RealTimeSpeedQuery(spark, kafka.bootstrapServers(), topic, checkpoint, writer).start(), null, database);
+            return new RunningQuery(new RealTimeSpeedQuery(spark, kafka.bootstrapServers(), topic, checkpoint, RealTimeSpeedQuery.EPOCH, writer).start(), null, database);
         }
         SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQueryNames.QUERY), deadLetter -> CompletableFuture.completedFuture(null));
         StreamingQuery query = new SpeedQuery(spark, kafka.bootstrapServers(), topic, checkpoint,

@@ -19,21 +19,26 @@ import static java.util.Objects.requireNonNull;
  */
 public final class RealTimeSpeedQuery
 {
-    /** How long an epoch lasts: the checkpoint's granularity, not the trades' delay. */
+    /**
+     * How long an epoch lasts: the checkpoint's granularity, not the trades' delay. A failure on the
+     * writer's flusher thread reaches the task at its next trade or at the epoch's end, whichever is first.
+     */
     public static final Duration EPOCH = Duration.ofMinutes(1);
 
     private final SparkSession spark;
     private final String bootstrapServers;
     private final String topic;
     private final String checkpointDir;
+    private final Duration epoch;
     private final RealTimeGroupWriter writer;
 
-    public RealTimeSpeedQuery(SparkSession spark, String bootstrapServers, String topic, String checkpointDir, RealTimeGroupWriter writer)
+    public RealTimeSpeedQuery(SparkSession spark, String bootstrapServers, String topic, String checkpointDir, Duration epoch, RealTimeGroupWriter writer)
     {
         this.spark = requireNonNull(spark, "spark is null");
         this.bootstrapServers = requireNonNull(bootstrapServers, "bootstrapServers is null");
         this.topic = requireNonNull(topic, "topic is null");
         this.checkpointDir = requireNonNull(checkpointDir, "checkpointDir is null");
+        this.epoch = requireNonNull(epoch, "epoch is null");
         this.writer = requireNonNull(writer, "writer is null");
     }
 
@@ -56,7 +61,7 @@ public final class RealTimeSpeedQuery
                 // Real-time mode takes only the update mode; rows pass through unchanged either way.
                 .outputMode("update")
                 .option("checkpointLocation", checkpointDir)
-                .trigger(Trigger.RealTime(EPOCH.toMillis()))
+                .trigger(Trigger.RealTime(epoch.toMillis()))
                 .foreach(writer)
                 .start();
     }

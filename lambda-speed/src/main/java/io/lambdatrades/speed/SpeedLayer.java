@@ -89,7 +89,7 @@ public final class SpeedLayer
     {
         RealTimeGroupWriter writer = new RealTimeGroupWriter(postgres, bootstrapServers, config.kafka().deadLetterTopic(), config.speed().groupMax(),
                 config.speed().groupTrades());
-        StreamingQuery query = new RealTimeSpeedQuery(spark, bootstrapServers, config.kafka().topic(), config.speed().checkpointDir(), writer).start();
+        StreamingQuery query = new RealTimeSpeedQuery(spark, bootstrapServers, config.kafka().topic(), config.speed().checkpointDir(), RealTimeSpeedQuery.EPOCH, writer).start();
         RealTimeProgress progress = new RealTimeProgress(postgres, bootstrapServers, config.kafka().topic());
         resources.add(progress);
         String description = bootstrapServers + " topic " + config.kafka().topic() + " -> " + postgres.redactedUrl() + ", real-time mode (groups of up to "
