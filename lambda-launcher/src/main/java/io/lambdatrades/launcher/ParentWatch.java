@@ -3,6 +3,7 @@ package io.lambdatrades.launcher;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -10,6 +11,9 @@ import java.util.Optional;
  * A layer that {@code up} started in a JVM of its own stops when {@code up} is gone (killed with -9,
  * say): it sends itself SIGTERM, which takes the command's orderly stop. Without this, a serving layer
  * kept its PostgreSQL connections open, and the next {@code up} could not stop the old server.
+ * The orderly stop gets {@link #GRACE}, then the JVM halts: with {@code up} went the Kafka broker it
+ * embeds, and the ingester's last flush would otherwise wait its full minute for a broker that is gone
+ * (an external broker that answers takes milliseconds to flush).
  * It ignores SIGINT: a Ctrl-C at the terminal reaches every process of the group, and the layers that
  * ended at once made the supervisor report each as exited and due for a restart while {@code up}
  * was stopping them in order.
@@ -19,6 +23,7 @@ public final class ParentWatch
     /** The environment variable through which {@code up} names itself to its children. */
     public static final String ENV = "LAMBDA_PARENT_PID";
     private static final long CHECK_EVERY_MS = 1_000;
+    private static final Duration GRACE = Duration.ofSeconds(10);
 
     private ParentWatch() {}
 
@@ -61,5 +66,13 @@ public final class ParentWatch
             }
         }
         Signal.raise(new Signal("TERM"));
+        try {
+            Thread.sleep(GRACE.toMillis());
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        System.err.println("lambda: up (pid " + parent.pid() + ") is gone and this layer did not stop within " + GRACE.toSeconds() + " s; halting");
+        Runtime.getRuntime().halt(1);
     }
 }

@@ -109,8 +109,9 @@ class LambdaUpIT
             ProcessHandle scheduler = ProcessHandle.of(status.at("/layers/scheduler/pid").asLong()).orElseThrow();
             ProcessHandle postgres = ProcessHandle.of(Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(0).trim())).orElseThrow();
             up.kill();
-            // Its child layers and its PostgreSQL notice that it is gone and stop: no orphan is left.
-            await("the ingester, the speed, scheduler and serving layers and PostgreSQL stop with up").atMost(Duration.ofSeconds(90))
+            // Its child layers and its PostgreSQL notice that it is gone and stop: no orphan is left. The ingester's
+            // flush to the broker that died with up would wait a minute: a layer gets 10 s, then halts.
+            await("the ingester, the speed, scheduler and serving layers and PostgreSQL stop with up").atMost(Duration.ofSeconds(30))
                     .until(() -> !ingest.isAlive() && !speed.isAlive() && !serving.isAlive() && !scheduler.isAlive() && !postgres.isAlive());
         }
 
@@ -143,15 +144,19 @@ class LambdaUpIT
         });
     }
 
+    /**
+     * Healthy, live and the dashboard answering (its address published), as the status probe sees it once
+     * a second in this JVM; then {@code lambda status --json} as a user runs it must say so with exit code 0.
+     */
     private JsonNode awaitHealthyAndLive()
+            throws Exception
     {
-        JsonNode[] last = new JsonNode[1];
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            LambdaProcess.Result result = LambdaProcess.run(Map.of(), "status", "--data-dir", dataDir.toString(), "--json");
-            last[0] = JSON.readTree(result.stdout());
-            // Live, and the dashboard answering (its address published).
-            return result.exitCode() == 0 && last[0].at("/ingest/phase").asText().equals("live") && !last[0].at("/servingUrl").asText().isEmpty();
-        });
-        return last[0];
+        SystemProbe.awaitStatus(dataDir, json -> json.at("/healthy").asBoolean() && json.at("/ingest/phase").asText().equals("live")
+                && !json.at("/servingUrl").asText().isEmpty(), Duration.ofMinutes(3));
+        LambdaProcess.Result result = LambdaProcess.run(Map.of(), "status", "--data-dir", dataDir.toString(), "--json");
+        assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isZero();
+        JsonNode status = JSON.readTree(result.stdout());
+        assertThat(status.at("/ingest/phase").asText()).isEqualTo("live");
+        return status;
     }
 }
