@@ -131,14 +131,17 @@ class FinnhubFeedIT
     void aTokenRefusedAtTheUpgradeStopsTheFeedWithOneLineAndNoRetries(EmbeddedKafka kafka)
             throws Exception
     {
-        assertRefusedOnce(kafka, TokenRefusal.HTTP_401, "Finnhub refused the token (HTTP 401 at ws://127.0.0.1:");
+        assertRefused(kafka, TokenRefusal.HTTP_401, "Finnhub refused the token (HTTP 401 at ws://127.0.0.1:", 1);
     }
 
     @Test
     void aTokenRefusedByAnErrorMessageStopsTheFeedToo(EmbeddedKafka kafka)
             throws Exception
     {
-        assertRefusedOnce(kafka, TokenRefusal.ERROR_AND_CLOSE, "Finnhub refused the token (Invalid API key)");
+        // The server closes at once; a subscription the client writes meanwhile can meet a reset that
+        // loses the error message unread (about 2% of runs on a loaded machine). That looks like a
+        // network failure, so one retry after backoff is right; a second would be a loop.
+        assertRefused(kafka, TokenRefusal.ERROR_AND_CLOSE, "Finnhub refused the token (Invalid API key)", 2);
     }
 
     @Test
@@ -156,7 +159,7 @@ class FinnhubFeedIT
         }
     }
 
-    private static void assertRefusedOnce(EmbeddedKafka kafka, TokenRefusal refusal, String message)
+    private static void assertRefused(EmbeddedKafka kafka, TokenRefusal refusal, String message, int maxAttempts)
             throws Exception
     {
         String topic = createTopics(kafka, "finnhub-refused-" + refusal.name().toLowerCase());
@@ -167,7 +170,7 @@ class FinnhubFeedIT
 
             assertThat(feed.failure()).isInstanceOf(FeedRefusedException.class);
             assertThat(feed.failure().getMessage()).startsWith(message).doesNotContain(TOKEN);
-            assertThat(server.refusedTokens()).containsExactly(TOKEN);
+            assertThat(server.refusedTokens()).as(logs.text()).containsOnly(TOKEN).hasSizeLessThanOrEqualTo(maxAttempts);
             assertThat(logs.text()).doesNotContain(TOKEN);
         }
     }
