@@ -109,15 +109,22 @@ public final class LambdaSystem
         resources.push(InstanceLock.acquire(config.dataDir()));
         console.line("lambda up: data directory " + config.dataDir());
         new TreeMap<>(config.effective()).forEach((key, value) -> log.info("config {} = {}", key, value));
+        // PostgreSQL and the metastore start while Kafka does: none needs another.
+        BackgroundStart<PostgresService> postgresStart = BackgroundStart.begin("postgres", this::startPostgres);
+        resources.push(postgresStart);
+        Optional<BackgroundStart<EmbeddedMetastoreDatabase>> metastoreStart = config.batch().metastoreUri().isPresent()
+                ? Optional.empty()
+                : Optional.of(BackgroundStart.begin("metastore", this::startMetastore));
+        metastoreStart.ifPresent(resources::push);
         startKafka(console);
         // The ingester first: its JVM starts while PostgreSQL and the metastore do.
         startIngest(console);
-        startPostgres(console);
+        awaitPostgres(postgresStart.await(), console);
         // The dashboard needs PostgreSQL only: its JVM starts while the metastore and Spark do.
         if (config.serving().enabled()) {
             startServing(console);
         }
-        startMetastore(console);
+        awaitMetastore(metastoreStart, console);
         // The scheduler before the speed layer: a first start's catch-up is queued before the speed layer
         // reads the history, which it then leaves to the batch layer.
         if (config.scheduler().enabled()) {
@@ -167,18 +174,31 @@ public final class LambdaSystem
         heartbeat.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
     }
 
-    private void startPostgres(Console console)
+    /** The configured PostgreSQL, or an embedded one, with the schema migrated. */
+    private PostgresService startPostgres()
     {
-        postgres = config.postgres().jdbcUrl()
-                .map(url -> new PostgresConnection(url, config.postgres().user(), config.postgres().password()))
-                .orElseGet(() -> {
-                    EmbeddedPostgresServer server = EmbeddedPostgresServer.start(
-                            config.dataDir().resolve("postgres"), config.dataDir().resolve("tmp").resolve("postgres-binaries"), config.postgres().port());
-                    resources.push(server);
-                    return server.connection();
-                });
-        new PostgresSchema(postgres).migrate();
-        console.line(String.format("  %-10s %s%s", "postgres", postgres.redactedUrl(), config.postgres().jdbcUrl().isPresent() ? " (external)" : "  (data in " + config.dataDir().resolve("postgres") + ")"));
+        Optional<EmbeddedPostgresServer> server = config.postgres().jdbcUrl().isPresent()
+                ? Optional.empty()
+                : Optional.of(EmbeddedPostgresServer.start(
+                        config.dataDir().resolve("postgres"), config.dataDir().resolve("tmp").resolve("postgres-binaries"), config.postgres().port()));
+        PostgresService service = new PostgresService(
+                server.map(EmbeddedPostgresServer::connection)
+                        .orElseGet(() -> new PostgresConnection(config.postgres().jdbcUrl().orElseThrow(), config.postgres().user(), config.postgres().password())),
+                server);
+        try {
+            new PostgresSchema(service.connection()).migrate();
+            return service;
+        }
+        catch (RuntimeException e) {
+            service.close();
+            throw e;
+        }
+    }
+
+    private void awaitPostgres(PostgresService service, Console console)
+    {
+        postgres = service.connection();
+        console.line(String.format("  %-10s %s%s", "postgres", postgres.redactedUrl(), service.server().isEmpty() ? " (external)" : "  (data in " + config.dataDir().resolve("postgres") + ")"));
     }
 
     private void startServing(Console console)
@@ -190,16 +210,34 @@ public final class LambdaSystem
                 config.dataDir().resolve(AdminToken.FILE), AdminToken.ENV));
     }
 
-    private void startMetastore(Console console)
+    /** The embedded metastore database, with Hive's tables created. */
+    private EmbeddedMetastoreDatabase startMetastore()
     {
-        if (config.batch().metastoreUri().isPresent()) {
-            console.line(String.format("  %-10s %s (external)", "metastore", config.batch().metastoreUri().get()));
+        EmbeddedMetastoreDatabase metastore = EmbeddedMetastoreDatabase.start(config.batch().metastoreDir(), config.batch().metastorePort());
+        try {
+            MetastoreSchema.create(metastore.jdbcUrl(), config.batch().warehouseDir());
+            return metastore;
+        }
+        catch (RuntimeException e) {
+            try {
+                metastore.close();
+            }
+            catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
+    private void awaitMetastore(Optional<BackgroundStart<EmbeddedMetastoreDatabase>> start, Console console)
+            throws InterruptedException
+    {
+        if (start.isEmpty()) {
+            console.line(String.format("  %-10s %s (external)", "metastore", config.batch().metastoreUri().orElseThrow()));
             return;
         }
-        EmbeddedMetastoreDatabase metastore = EmbeddedMetastoreDatabase.start(config.batch().metastoreDir(), config.batch().metastorePort());
-        resources.push(metastore);
+        EmbeddedMetastoreDatabase metastore = start.get().await();
         metastoreJdbcUrl = metastore.jdbcUrl();
-        MetastoreSchema.create(metastoreJdbcUrl, config.batch().warehouseDir());
         console.line(String.format("  %-10s Derby on 127.0.0.1:%d, warehouse %s  (database in %s)", "metastore", metastore.port(),
                 config.batch().warehouseDir(), config.batch().metastoreDir()));
     }
@@ -320,7 +358,7 @@ public final class LambdaSystem
         }
     }
 
-    /** Stops the layers, then Kafka, then PostgreSQL; safe to call more than once and from a signal handler. */
+    /** Stops the layers, then Kafka, then the metastore and PostgreSQL; safe to call more than once and from a signal handler. */
     @Override
     public void close()
     {
