@@ -55,7 +55,7 @@ final class BackgroundStart<T extends AutoCloseable>
             service = task.get();
         }
         catch (ExecutionException e) {
-            // It never started: nothing to stop, and the failure was reported by await.
+            // It never started: nothing to stop. Its failure reached the caller only if the caller awaited it.
             return;
         }
         service.close();
