@@ -120,10 +120,13 @@ class DashboardIT
                 await().atMost(Duration.ofSeconds(15)).until(() -> browser.findElement(By.id("detail-symbol")).getText().equals("BINANCE:BTCUSDT"));
                 await().atMost(Duration.ofSeconds(15)).until(() -> ((Number) js.executeScript(
                         "const o = echarts.getInstanceByDom(document.getElementById('chart')).getOption(); return o.series[0].data.length;")).intValue() > 100);
-                assertThat(browser.findElements(By.cssSelector("#daily-table tbody tr"))).hasSize(4);
-                assertThat(browser.findElement(By.cssSelector("#daily-table tbody tr:first-child td:last-child")).getText()).isEqualTo("speed");
-                assertThat(browser.findElement(By.cssSelector("#daily-table tbody tr:last-child td:last-child")).getText()).isEqualTo("batch");
-                assertThat(browser.findElements(By.cssSelector("#trades-table tbody tr"))).hasSize(50);
+                // The chart, the daily table and the trades table are fetched apart: each is awaited.
+                await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                    assertThat(browser.findElements(By.cssSelector("#daily-table tbody tr"))).hasSize(4);
+                    assertThat(browser.findElement(By.cssSelector("#daily-table tbody tr:first-child td:last-child")).getText()).isEqualTo("speed");
+                    assertThat(browser.findElement(By.cssSelector("#daily-table tbody tr:last-child td:last-child")).getText()).isEqualTo("batch");
+                    assertThat(browser.findElements(By.cssSelector("#trades-table tbody tr"))).hasSize(50);
+                });
                 screenshot(browser, "dashboard.png");
 
                 // No column cut off, on a desktop's screen or a laptop's.
