@@ -41,6 +41,7 @@ class BatchLayerUpIT
     void aBatchRunClosesThePastDaysWhileSqlReadsTheMetastore()
             throws Exception
     {
+        LocalDate day = UtcDay.stableFor(Duration.ofMinutes(6));
         long start = System.currentTimeMillis() - TRADES.spanMillis();
         Path recording = dataDir.resolve("recording.ndjson");
         Files.write(recording, TRADES.lines(start));
@@ -59,7 +60,7 @@ class BatchLayerUpIT
                 assertThat(batch.stdout()).contains("absorb", "views", "published", "succeeded");
             }
 
-            Instant cutoff = LocalDate.now(ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
+            Instant cutoff = day.atStartOfDay(ZoneOffset.UTC).toInstant();
             long closedTrades = TRADES.before(start, cutoff.toEpochMilli());
             assertThat(awaitStatus(dataDir, json -> true, Duration.ofMinutes(3)).at("/batch/cutoff").asText()).isEqualTo(cutoff.toString());
             assertThat(query(postgres, "SELECT sum(trades) FROM lambda.batch_daily")).isEqualTo(closedTrades);

@@ -63,7 +63,8 @@ class ClusterRouteIT
                 ExternalPostgres postgres = ExternalPostgres.start()) {
             String namenode = "hdfs://127.0.0.1:" + hdfs.getNameNodePort();
             String topic = KafkaTopics.createTradeTopics(kafka, "cluster-route");
-            long today = LocalDate.now(ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+            LocalDate day = UtcDay.stableFor(Duration.ofMinutes(8));
+            long today = day.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
             TestTrades.produce(kafka.bootstrapServers(), topic, spread(new Random(31), 3_000, today - 2 * DAY, System.currentTimeMillis() - 60_000));
             int port = Ports.free();
             Map<String, String> environment = Map.of(
@@ -73,7 +74,8 @@ class ClusterRouteIT
                     "LAMBDA_POSTGRES_JDBC_URL", postgres.jdbcUrl(),
                     "LAMBDA_WAREHOUSE_DIR", namenode + "/lambda/warehouse",
                     "LAMBDA_VIEWS_DIR", namenode + "/lambda/views",
-                    "LAMBDA_BATCH_AUDIT", "true");
+                    "LAMBDA_BATCH_AUDIT", "true",
+                    "LAMBDA_BATCH_DELAY", UtcDay.NO_BATCH_DELAY);
             String dataDir = dir.resolve("data").toString();
             PostgresConnection database = new PostgresConnection(postgres.jdbcUrl(), "postgres", "");
             try (LambdaProcess scheduler = LambdaProcess.start(environment, "scheduler", "--data-dir", dataDir);
@@ -86,7 +88,7 @@ class ClusterRouteIT
                 // Every file where the configuration put it: on HDFS.
                 FileSystem fs = hdfs.getFileSystem();
                 for (int back = 2; back >= 1; back--) {
-                    String date = LocalDate.now(ZoneOffset.UTC).minusDays(back).toString();
+                    String date = day.minusDays(back).toString();
                     assertThat(fs.listStatus(new Path("/lambda/warehouse/lambda.db/trades_raw/trade_date=" + date))).as("master dataset " + date)
                             .anyMatch(file -> file.getPath().getName().endsWith(".avro"));
                     assertThat(fs.listStatus(new Path("/lambda/views/daily/trade_date=" + date))).as("daily view " + date)
@@ -103,7 +105,7 @@ class ClusterRouteIT
                 Map<String, Aggregate> answered = new TreeMap<>();
                 for (String symbol : SYMBOLS) {
                     String url = "http://127.0.0.1:" + port + "/api/v1/symbols/" + URLEncoder.encode(symbol, StandardCharsets.UTF_8) + "/daily?from="
-                            + LocalDate.now(ZoneOffset.UTC).minusDays(2) + "&to=" + LocalDate.now(ZoneOffset.UTC).minusDays(1);
+                            + day.minusDays(2) + "&to=" + day.minusDays(1);
                     HttpResponse<String> response = await().atMost(Duration.ofMinutes(1)).until(() -> HttpClient.newHttpClient()
                             .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()), answer -> answer.statusCode() == 200);
                     readAggregates(response.body(), answered);

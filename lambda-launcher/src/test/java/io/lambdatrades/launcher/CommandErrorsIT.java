@@ -100,6 +100,9 @@ class CommandErrorsIT
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.stderr()).isEqualTo("lambda: port " + kafka.port() + " on 127.0.0.1 is in use (kafka.port): stop what uses it or choose another port");
+        // PostgreSQL and the metastore start beside Kafka: the failed start stopped them too.
+        assertThat(ProcessHandle.allProcesses().filter(process -> process.info().commandLine().orElse("").contains(dir.toString())))
+                .as("processes left on the data directory").isEmpty();
     }
 
     @Test

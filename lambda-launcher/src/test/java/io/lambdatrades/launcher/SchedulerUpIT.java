@@ -36,7 +36,8 @@ class SchedulerUpIT
     private static final Map<String, String> ENVIRONMENT = Map.of(
             "LAMBDA_SPEED_ENABLED", "false",
             "LAMBDA_BATCH_RETRIES", "6",
-            "LAMBDA_BATCH_RETRY_BACKOFF", "1s");
+            "LAMBDA_BATCH_RETRY_BACKOFF", "1s",
+            "LAMBDA_BATCH_DELAY", UtcDay.NO_BATCH_DELAY);
     private static final String DAILY = "SELECT string_agg(symbol || date || ':' || trades || ':' || volume || ':' || open || ':' || close, ',' ORDER BY symbol, date) FROM lambda.batch_daily";
 
     @TempDir
@@ -46,11 +47,12 @@ class SchedulerUpIT
     void closesThePastDaysByItselfAndRetriesRunsKilledInTheMiddle()
             throws Exception
     {
+        LocalDate day = UtcDay.stableFor(Duration.ofMinutes(8));
         long start = System.currentTimeMillis() - TRADES.spanMillis();
         Path recording = dataDir.resolve("recording.ndjson");
         Files.write(recording, TRADES.lines(start));
         try (LambdaProcess up = LambdaProcess.start(ENVIRONMENT, "up", "--data-dir", dataDir.toString(), "--source", "replay", "--replay", recording.toString(), "--speed", "max")) {
-            Instant today = LocalDate.now(ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
+            Instant today = day.atStartOfDay(ZoneOffset.UTC).toInstant();
             JsonNode status = awaitStatus(dataDir, json -> json.at("/batch/cutoff").asText().equals(today.toString()), Duration.ofMinutes(6));
             PostgresConnection postgres = new PostgresConnection(status.at("/postgres/jdbcUrl").asText(), "postgres", "");
             long schedulerPid = status.at("/layers/scheduler/pid").asLong();
@@ -60,7 +62,7 @@ class SchedulerUpIT
             await().atMost(Duration.ofMinutes(2)).until(() -> query(postgres, "SELECT count(*) FROM lambda.batch_runs WHERE state <> 'success'").equals(List.of("0")));
             assertThat(query(postgres, "SELECT to_char(period_start AT TIME ZONE 'UTC', 'YYYY-MM-DD') || '..' || to_char(period_end AT TIME ZONE 'UTC', 'YYYY-MM-DD') "
                     + "|| ' ' || trigger || ' ' || state FROM lambda.batch_runs ORDER BY run_id"))
-                    .containsExactly(LocalDate.now(ZoneOffset.UTC).minusDays(3) + ".." + LocalDate.now(ZoneOffset.UTC) + " catch-up success");
+                    .containsExactly(day.minusDays(3) + ".." + day + " catch-up success");
             long closedTrades = TRADES.before(start, today.toEpochMilli());
             assertThat(query(postgres, "SELECT sum(trades) FROM lambda.batch_daily")).containsExactly(Long.toString(closedTrades));
             String daily = query(postgres, DAILY).get(0);
@@ -69,8 +71,8 @@ class SchedulerUpIT
             assertThat(history.exitCode()).as(history.stderr()).isZero();
             assertThat(history.stdout()).contains("catch-up", "absorb:success", "views:success", "publish:success", "next scheduled close");
 
-            String from = LocalDate.now(ZoneOffset.UTC).minusDays(3).toString();
-            String to = LocalDate.now(ZoneOffset.UTC).minusDays(1).toString();
+            String from = day.minusDays(3).toString();
+            String to = day.minusDays(1).toString();
             // A backfill goes through the queue and gives the views of the runs before it.
             LambdaProcess.Result backfill = LambdaProcess.run(Map.of(), "batch", "run", "--from", from, "--to", to, "--data-dir", dataDir.toString());
             assertThat(backfill.exitCode()).as(backfill.stdout() + backfill.stderr()).isZero();

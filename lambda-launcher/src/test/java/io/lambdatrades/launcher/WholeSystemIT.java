@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,9 +47,10 @@ class WholeSystemIT
             throws Exception
     {
         int port = Ports.free();
-        long today = LocalDate.now(ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        long today = UtcDay.stableFor(Duration.ofMinutes(8)).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
         try (FinnhubProtocolServer server = FinnhubProtocolServer.start(TOKEN, 50, TokenRefusal.HTTP_401);
-                LambdaProcess up = LambdaProcess.start(Map.of("FINNHUB_TOKEN", TOKEN, "LAMBDA_BATCH_AUDIT", "true", "LAMBDA_BATCH_RETRY_BACKOFF", "1s"),
+                LambdaProcess up = LambdaProcess.start(Map.of("FINNHUB_TOKEN", TOKEN, "LAMBDA_BATCH_AUDIT", "true", "LAMBDA_BATCH_RETRY_BACKOFF", "1s",
+                        "LAMBDA_BATCH_DELAY", UtcDay.NO_BATCH_DELAY),
                         "up", "--data-dir", dataDir.toString(), "--source", "finnhub", "--symbols", String.join(",", SYMBOLS),
                         "--finnhub-url", server.url().toString(), "--port", Integer.toString(port))) {
             DeliveringFeed feed = new DeliveringFeed(server, SYMBOLS, 42);

@@ -26,10 +26,10 @@ final class TradePass
 {
     private static final long serialVersionUID = 1L;
 
+    static final String FROM_MASTER = "from_master";
     /** The columns the pass reads, in this order; the last says whether the row came from the master dataset. */
     static final Column[] COLUMNS = {col("symbol"), col("price"), col("volume"), col("ts"), col("kafka_partition"), col("kafka_offset"),
-            col("from_master")};
-    static final String FROM_MASTER = "from_master";
+            col(FROM_MASTER)};
 
     private final AuditScope scope;
     private final long cutoffMs;
