@@ -86,8 +86,9 @@ class ExternalFaultsIT
                     long ingesterPid = awaitStatus(dataDir, json -> json.at("/ingest/frames").asLong() + json.at("/ingest/bufferedFrames").asLong() == feed.framesSent(),
                             Duration.ofMinutes(1)).at("/layers/ingest/pid").asLong();
                     ProcessHandle.of(ingesterPid).orElseThrow().destroyForcibly();
+                    // A child that died reads as running with no pid until its supervisor sees it: wait for the new one's pid.
                     JsonNode restarted = awaitStatus(dataDir, json -> json.at("/layers/ingest/state").asText().equals("running")
-                            && json.at("/layers/ingest/pid").asLong() != ingesterPid, Duration.ofMinutes(1));
+                            && json.at("/layers/ingest/pid").asLong() > 0 && json.at("/layers/ingest/pid").asLong() != ingesterPid, Duration.ofMinutes(1));
                     tradesMayBeMissing = restarted.at("/ingest/tradesMayBeMissing").asLong();
                     framesMayBeMissing = restarted.at("/ingest/framesMayBeMissing").asLong();
                     // Its producer may have taken every frame's trades already (then none is counted as a frame).

@@ -149,6 +149,23 @@ class DashboardIT
                 await().atMost(Duration.ofSeconds(15)).until(() -> ((Number) js.executeScript(
                         "const o = echarts.getInstanceByDom(document.getElementById('chart')).getOption(); return o.series[0].data.length;")).intValue() == 4);
 
+                // A symbol's live trades join its own trades, never the previous symbol's: its fetch is held until that is seen.
+                js.executeScript("""
+                        const original = window.fetch;
+                        window.fetch = (url, ...rest) => String(url).includes('/symbols/MSFT/trades')
+                            ? new Promise(resolve => window.releaseTrades = resolve).then(() => original(url, ...rest)) : original(url, ...rest);""");
+                browser.findElement(By.cssSelector("#symbol-table tr[data-symbol='MSFT']")).click();
+                long live = System.currentTimeMillis();
+                data.speed(List.of(new SentTrade(new Trade("MSFT", 401.23, 5, live, List.of(), "simulate", live), 1, market.nextOffset(1))));
+                await().atMost(Duration.ofSeconds(15)).ignoreException(StaleElementReferenceException.class)
+                        .until(() -> cell(browser, "MSFT", ".price").equals("401.23"));
+                assertThat(browser.findElements(By.cssSelector("#trades-table tbody tr"))).as("trades shown before MSFT's arrived").isEmpty();
+                js.executeScript("window.releaseTrades()");
+                await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                    assertThat(browser.findElements(By.cssSelector("#trades-table tbody tr"))).hasSize(50);
+                    assertThat(browser.findElement(By.cssSelector("#trades-table tbody tr:first-child td:nth-child(2)")).getText()).isEqualTo("401.23");
+                });
+
                 browser.findElement(By.id("tab-pipeline")).click();
                 await().atMost(Duration.ofSeconds(15)).until(() -> browser.findElements(By.cssSelector("#runs-table tbody tr")).size() == 4);
                 assertThat(browser.findElements(By.cssSelector("#grid .cell.success"))).hasSize(4 + 3 * 4 - 2);

@@ -4,6 +4,7 @@
 const state = {
   symbols: new Map(),      // symbol -> summary from /api/v1/symbols, updated by the stream
   selected: null,
+  tradesSymbol: null,      // whose trades the trades table shows: live trades join it only when they are the selected symbol's
   interval: '1m',
   candles: [],             // rows of the chart, in bucket order
   freshness: null,
@@ -123,7 +124,8 @@ function tradeRow(t) {
     <td class="num ${cls(t.priceChange)}">${change(t.symbol, t.priceChange, t.price)}</td><td class="num ${cls(t.pctChange)}">${t.pctChange == null ? '–' : signed(t.pctChange, 2) + '%'}</td></tr>`;
 }
 
-function renderTrades(trades) {
+function renderTrades(symbol, trades) {
+  state.tradesSymbol = symbol;
   document.querySelector('#trades-table tbody').innerHTML = trades.map(tradeRow).join('');
 }
 
@@ -151,7 +153,7 @@ async function loadSelected() {
   state.candles = candles.rows;
   renderChart();
   renderDaily(daily.rows);
-  renderTrades(trades.trades);
+  renderTrades(symbol, trades.trades);
 }
 
 async function loadLayers() {
@@ -217,8 +219,8 @@ function applyTrades(trades) {
     const s = state.symbols.get(symbol);
     if (cell && s.price !== before) cell.classList.add(s.price > before ? 'flash-up' : 'flash-down');
   }
-  if (changed.has(state.selected)) {
-    renderDetailHead();
+  if (changed.has(state.selected)) renderDetailHead();
+  if (changed.has(state.selected) && state.tradesSymbol === state.selected) {
     const mine = trades.filter(t => t.symbol === state.selected).reverse();
     const body = document.querySelector('#trades-table tbody');
     body.insertAdjacentHTML('afterbegin', mine.map(tradeRow).join(''));
@@ -298,6 +300,8 @@ document.querySelector('#symbol-table tbody').addEventListener('click', event =>
   remember();
   renderSymbols();
   renderDetailHead();
+  // The previous symbol's trades go at once, not when the new ones arrive.
+  renderTrades(null, []);
   loadSelected().catch(console.error);
 });
 document.querySelectorAll('.intervals button').forEach(button => button.addEventListener('click', () => {
