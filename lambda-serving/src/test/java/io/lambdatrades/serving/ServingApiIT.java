@@ -266,6 +266,11 @@ class ServingApiIT
                 }
             }
             assertThatThrownBy(() -> statement.executeQuery("SELECT * FROM lambda.speed_trades")).hasMessageContaining("permission denied");
+            // A BI tool's session plans the views without JIT compilation (hundreds of ms a query where PostgreSQL has LLVM).
+            try (ResultSet jit = statement.executeQuery("SHOW jit")) {
+                jit.next();
+                assertThat(jit.getString(1)).isEqualTo("off");
+            }
             assertThatThrownBy(() -> statement.executeUpdate("DELETE FROM lambda.batch_daily")).hasMessageContaining("permission denied");
         }
         ReaderRole.apply(database, "");
