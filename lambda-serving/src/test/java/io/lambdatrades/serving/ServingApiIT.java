@@ -62,6 +62,7 @@ class ServingApiIT
     private PostgresConnection database;
     private ServingServer server;
     private String base;
+    private Instant newestTrade;
     @TempDir
     Path dataDir;
 
@@ -78,6 +79,7 @@ class ServingApiIT
             trades.add(new SentTrade(new Trade("AAPL", 100 + i, 10, ts, List.of(), "simulate", ts), 0, i));
             trades.add(new SentTrade(new Trade("OANDA:EUR_USD", 1.05 + i / 1000.0, 0, ts, List.of(), "simulate", ts), 1, i));
         }
+        newestTrade = Instant.ofEpochMilli(trades.stream().mapToLong(sent -> sent.trade().ts()).max().orElseThrow());
         ServingData data = new ServingData(database);
         data.speed(trades);
         data.publish(trades, Instant.parse("2026-11-26T00:00:00Z"));
@@ -112,7 +114,10 @@ class ServingApiIT
         assertThat(apple.at("/date").asText()).isEqualTo("2026-11-26");
         assertThat(apple.at("/sparkline").size()).isEqualTo(24);
         assertThat(symbols.get(1).at("/dayVwap").isNull() || symbols.get(1).at("/dayVwap").isMissingNode()).as("no vwap at volume 0").isTrue();
-        assertThat(get("/api/v1/symbols", 200).at("/freshness/cutoff").asText()).isEqualTo("2026-11-26T00:00:00Z");
+        JsonNode freshness = get("/api/v1/symbols", 200).at("/freshness");
+        assertThat(freshness.at("/cutoff").asText()).isEqualTo("2026-11-26T00:00:00Z");
+        assertThat(Instant.parse(freshness.at("/lastTradeAt").asText())).as("the newest trade committed").isEqualTo(newestTrade);
+        assertThat(freshness.at("/lateTrades").asLong()).isZero();
     }
 
     @Test
