@@ -108,6 +108,7 @@ public final class ServingLoadBenchmark
                 // Warm-up: the JIT, the pools, PostgreSQL's plans.
                 viaPool("warm-up", 500, 10, HTTP_THREADS, apiSymbols);
                 viaPool("warm-up", 100, 10, HTTP_THREADS, uncachedSymbols);
+                viaPool("warm-up", 100, 10, HTTP_THREADS, uncachedDaily);
                 viaPool("warm-up", 20, 10, SQL_THREADS, daily);
                 System.out.println("one call of each, alone: " + String.format(Locale.ROOT,
                         "serving_latest %.2f ms, 30-day serving_daily %.2f ms, a day of serving_minute %.2f ms", once(latestView), once(dailyView), once(minuteView)));
@@ -117,8 +118,9 @@ public final class ServingLoadBenchmark
                 System.out.println(viaPool("SQL  serving_minute, today", BI_RATE, seconds, SQL_THREADS, minuteView).describe());
                 for (int rate : rates) {
                     // A rate the SQL cannot sustain leaves PostgreSQL busy a while: its runs go last, each followed by a pause.
-                    System.out.println(viaPool("API, cache off: /api/v1/symbols", rate, seconds, HTTP_THREADS, uncachedSymbols).describe());
                     System.out.println(viaPool("API, cache off: daily, 30 days", rate, seconds, HTTP_THREADS, uncachedDaily).describe());
+                    System.out.println(viaPool("API, cache off: /api/v1/symbols", rate, seconds, HTTP_THREADS, uncachedSymbols).describe());
+                    settle();
                     System.out.println(viaPool("API as shipped: /api/v1/symbols", rate, seconds, HTTP_THREADS, apiSymbols).describe());
                     System.out.println(viaPool("API as shipped: daily, 30 days", rate, seconds, HTTP_THREADS, apiDaily).describe());
                     System.out.println(viaPool("SQL  serving_daily, 30 days", rate, seconds, SQL_THREADS, daily).describe());

@@ -11,6 +11,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -59,7 +60,7 @@ final class ServingApi
     void daily(Context ctx)
             throws Exception
     {
-        String symbol = knownSymbol(ctx);
+        String symbol = RequestParameters.symbol(ctx.pathParam("symbol"));
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         LocalDate to = RequestParameters.date("to", ctx.queryParam("to"), today);
         LocalDate from = RequestParameters.date("from", ctx.queryParam("from"), to.minusDays(DEFAULT_DAYS - 1));
@@ -73,7 +74,7 @@ final class ServingApi
     void hourly(Context ctx)
             throws Exception
     {
-        String symbol = knownSymbol(ctx);
+        String symbol = RequestParameters.symbol(ctx.pathParam("symbol"));
         Instant to = RequestParameters.time("to", ctx.queryParam("to"), clock.instant().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1)));
         Instant from = RequestParameters.time("from", ctx.queryParam("from"), to.minus(Duration.ofHours(24)));
         rows(ctx, symbol, Interval.HOUR, from, to);
@@ -83,7 +84,7 @@ final class ServingApi
     void candles(Context ctx)
             throws Exception
     {
-        String symbol = knownSymbol(ctx);
+        String symbol = RequestParameters.symbol(ctx.pathParam("symbol"));
         String label = ctx.queryParam("interval");
         Interval interval = label == null || label.isBlank() ? Interval.MINUTE : Interval.parse(label.trim());
         Duration window = switch (interval) {
@@ -100,9 +101,13 @@ final class ServingApi
     void trades(Context ctx)
             throws Exception
     {
-        String symbol = knownSymbol(ctx);
+        String symbol = RequestParameters.symbol(ctx.pathParam("symbol"));
         int limit = RequestParameters.limit(ctx.queryParam("limit"), DEFAULT_TRADES, MAX_TRADES);
-        json(ctx, cache.get("trades " + symbol + " " + limit, () -> JSON.writeValueAsBytes(Map.of("symbol", symbol, "trades", queries.latestTrades(symbol, limit)))));
+        json(ctx, cache.get("trades " + symbol + " " + limit, () -> {
+            List<EnrichedTrade> trades = queries.latestTrades(symbol, limit);
+            requireKnownWhenEmpty(symbol, trades);
+            return JSON.writeValueAsBytes(Map.of("symbol", symbol, "trades", trades));
+        }));
     }
 
     void status(Context ctx)
@@ -149,20 +154,23 @@ final class ServingApi
     {
         RequestParameters.range(from, to, interval.maxRange(), interval.label() + " buckets");
         String key = interval.label() + " " + symbol + " " + from + " " + to;
-        json(ctx, cache.get(key, () -> JSON.writeValueAsBytes(Map.of("symbol", symbol, "interval", interval.label(), "from", from.toString(), "to", to.toString(),
-                "rows", queries.aggregates(interval, symbol, from, to)))));
+        json(ctx, cache.get(key, () -> {
+            List<AggregateRow> rows = queries.aggregates(interval, symbol, from, to);
+            requireKnownWhenEmpty(symbol, rows);
+            return JSON.writeValueAsBytes(Map.of("symbol", symbol, "interval", interval.label(), "from", from.toString(), "to", to.toString(), "rows", rows));
+        }));
     }
 
-    /** The path's symbol, which must be one the system has seen. */
-    private String knownSymbol(Context ctx)
+    /**
+     * An empty answer for a symbol the system has never seen is a 404, not an empty list. Asked only when
+     * the answer is empty: a known symbol's query is not preceded by three existence probes.
+     */
+    private void requireKnownWhenEmpty(String symbol, List<?> answer)
             throws Exception
     {
-        String symbol = RequestParameters.symbol(ctx.pathParam("symbol"));
-        byte[] known = cache.get("exists " + symbol, () -> new byte[] {(byte) (queries.symbolExists(symbol) ? 1 : 0)});
-        if (known[0] == 0) {
+        if (answer.isEmpty() && !queries.symbolExists(symbol)) {
             throw ApiException.notFound("symbol", "no trades of '" + symbol + "' in the batch or speed views (symbols are case-sensitive; URL-encode ':' as %3A)");
         }
-        return symbol;
     }
 
     @SuppressWarnings("unchecked")

@@ -135,6 +135,8 @@ class ServingApiIT
         // Defaults: the 30 days up to today (the clock's), bucket order.
         assertThat(get("/api/v1/symbols/AAPL/daily", 200).at("/rows").size()).isEqualTo(3);
         assertThat(get("/api/v1/symbols/AAPL/candles?interval=1d", 200).at("/rows").size()).isEqualTo(3);
+        // A known symbol with nothing in the range is an empty answer, not the unknown symbol's 404.
+        assertThat(get("/api/v1/symbols/AAPL/daily?from=2020-01-01&to=2020-01-31", 200).at("/rows").size()).isZero();
     }
 
     @Test
@@ -155,6 +157,9 @@ class ServingApiIT
         String apple = "/api/v1/symbols/AAPL";
         Map<String, String> bad = new java.util.LinkedHashMap<>();
         bad.put("/api/v1/symbols/NOPE/daily", "404 symbol");
+        bad.put("/api/v1/symbols/NOPE/hourly", "404 symbol");
+        bad.put("/api/v1/symbols/NOPE/candles?interval=1d", "404 symbol");
+        bad.put("/api/v1/symbols/NOPE/trades", "404 symbol");
         bad.put("/api/v1/symbols/" + "X".repeat(65) + "/daily", "400 symbol");
         bad.put(apple + "/daily?from=2026-13-01", "400 from");
         bad.put(apple + "/daily?to=yesterday", "400 to");
