@@ -36,7 +36,7 @@ public record RuntimeState(
     }
 
     /**
-     * @param state running, starting, restarting, stopped, failed
+     * @param state running, starting, exited (its supervisor deciding what follows), restarting, stopped, finished, failed
      * @param pid the process the layer runs in
      * @param detail one line for people, e.g. the last error
      */

@@ -154,9 +154,11 @@ public final class ChildLayer
         Exit exited(int exitCode);
     }
 
+    /** As the supervisor left it, except that a child gone before the supervisor has seen its exit is "exited", not "running". */
     String state()
     {
-        return state.get();
+        String current = state.get();
+        return "running".equals(current) && pid() == -1 ? "exited" : current;
     }
 
     String lastError()

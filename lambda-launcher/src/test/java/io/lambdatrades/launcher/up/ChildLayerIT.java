@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,6 +29,43 @@ class ChildLayerIT
         }
         finally {
             layer.close();
+        }
+    }
+
+    @Test
+    void aChildGoneBeforeItsSupervisorSawTheExitIsNotRunning(@TempDir Path dir)
+            throws Exception
+    {
+        // The policy holds the supervisor between the child's exit and its decision: status reads the layer meanwhile.
+        CountDownLatch decided = new CountDownLatch(1);
+        CountDownLatch exitSeen = new CountDownLatch(1);
+        ChildLayer layer = new ChildLayer("audit", List.of("audit", "--grain", "week", "--data-dir", dir.toString()), Map.of(),
+                dir.resolve("logs").resolve("audit.out"), exitCode -> {
+                    exitSeen.countDown();
+                    awaitQuietly(decided);
+                    return ChildLayer.Exit.FAILED;
+                });
+        layer.start();
+        try {
+            assertThat(exitSeen.await(1, TimeUnit.MINUTES)).isTrue();
+            assertThat(layer.state()).isEqualTo("exited");
+            assertThat(layer.pid()).isEqualTo(-1);
+            decided.countDown();
+            await().atMost(Duration.ofMinutes(1)).until(() -> layer.state().equals("failed"));
+        }
+        finally {
+            decided.countDown();
+            layer.close();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch)
+    {
+        try {
+            latch.await(1, TimeUnit.MINUTES);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
