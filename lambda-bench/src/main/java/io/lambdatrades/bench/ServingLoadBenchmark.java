@@ -52,7 +52,7 @@ import java.util.concurrent.locks.LockSupport;
  * through the HTTP API with its cache off and as shipped, side by side with the same SQL over JDBC
  * from a pool; then the memory of 1,000 idle stream clients and the dashboard's first render in Chromium.
  *
- * <p>Data: {@code symbols} symbols (default 50) with a year of batch days and hours, and today's minutes
+ * <p>Data: {@code symbols} symbols (default 50) with a year of batch days and hours, a week of batch minutes, and today's minutes
  * in the speed layer, while a writer commits 1,000 trades/s through the speed sink (each commit a
  * NOTIFY, as in production). Usage: {@code ServingLoadBenchmark [seconds-per-rate] [rate...]}.
  */
@@ -93,14 +93,16 @@ public final class ServingLoadBenchmark
                 LocalDate day = LocalDate.ofInstant(today, ZoneOffset.UTC);
                 String from = day.minusDays(29).toString();
                 String to = day.toString();
-                System.out.printf(Locale.ROOT, "%d symbols, a year of batch days and hours, today's minutes in the speed layer; %,d trades/s committed live meanwhile%n",
+                System.out.printf(Locale.ROOT, "%d symbols, a year of batch days and hours, a week of batch minutes, today's minutes in the speed layer; %,d trades/s committed live meanwhile%n",
                         SYMBOLS, LIVE_TRADES_PER_SECOND);
                 SqlCall symbols = sql::symbols;
                 SqlCall daily = () -> sql.aggregates(Interval.DAY, "SYM007", Instant.parse(from + "T00:00:00Z"), today.plus(Duration.ofDays(1)));
                 // What a BI tool sends: the views themselves, every column, no cache in front.
                 SqlCall latestView = () -> rows(pool, "SELECT * FROM lambda.serving_latest");
                 SqlCall dailyView = () -> rows(pool, "SELECT * FROM lambda.serving_daily WHERE symbol = 'SYM007' AND bucket >= '" + from + "T00:00:00Z'");
-                SqlCall minuteView = () -> rows(pool, "SELECT * FROM lambda.serving_minute WHERE symbol = 'SYM007' AND bucket >= '" + to + "T00:00:00Z'");
+                // A whole day of minutes whatever the time of day: the last 24 hours, batch minutes before midnight and the speed layer's after.
+                Instant dayAgo = Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MINUTES);
+                SqlCall minuteView = () -> rows(pool, "SELECT * FROM lambda.serving_minute WHERE symbol = 'SYM007' AND bucket >= '" + dayAgo + "'");
                 SqlCall apiSymbols = () -> get(base + "/api/v1/symbols");
                 SqlCall apiDaily = () -> get(base + "/api/v1/symbols/SYM007/daily?from=" + from + "&to=" + to);
                 SqlCall uncachedSymbols = () -> get(baseUncached + "/api/v1/symbols");
@@ -115,7 +117,7 @@ public final class ServingLoadBenchmark
                 System.out.println("the views as a BI tool reads them:");
                 System.out.println(viaPool("SQL  SELECT * FROM serving_latest", BI_RATE, seconds, SQL_THREADS, latestView).describe());
                 System.out.println(viaPool("SQL  serving_daily, 30 days", BI_RATE, seconds, SQL_THREADS, dailyView).describe());
-                System.out.println(viaPool("SQL  serving_minute, today", BI_RATE, seconds, SQL_THREADS, minuteView).describe());
+                System.out.println(viaPool("SQL  serving_minute, last 24 h", BI_RATE, seconds, SQL_THREADS, minuteView).describe());
                 for (int rate : rates) {
                     // A rate the SQL cannot sustain leaves PostgreSQL busy a while: its runs go last, each followed by a pause.
                     System.out.println(viaPool("API, cache off: daily, 30 days", rate, seconds, HTTP_THREADS, uncachedDaily).describe());
@@ -141,7 +143,7 @@ public final class ServingLoadBenchmark
         System.exit(0);
     }
 
-    /** A year of batch rows (days and hours) per symbol before today, today's minutes up to now (and their rollups) in the speed layer. */
+    /** A year of batch rows (days and hours) and a week of batch minutes per symbol before today, today's minutes up to now (and their rollups) in the speed layer. */
     private static void populate(PostgresConnection database, Instant today)
             throws Exception
     {
@@ -153,6 +155,8 @@ public final class ServingLoadBenchmark
                     + ") sy CROSS JOIN generate_series(timestamptz '" + today + "' - interval '365 days', timestamptz '" + today + "' - interval '1 day', interval '1 day') b");
             statement.execute("INSERT INTO lambda.batch_hourly (" + columns + ") SELECT " + row + " FROM (" + symbols
                     + ") sy CROSS JOIN generate_series(timestamptz '" + today + "' - interval '365 days', timestamptz '" + today + "' - interval '1 hour', interval '1 hour') b");
+            statement.execute("INSERT INTO lambda.batch_minute (" + columns + ") SELECT " + row + " FROM (" + symbols
+                    + ") sy CROSS JOIN generate_series(timestamptz '" + today + "' - interval '7 days', timestamptz '" + today + "' - interval '1 minute', interval '1 minute') b");
             statement.execute("INSERT INTO lambda.speed_minute (symbol, bucket, open, high, low, close, volume, trades, notional, first_ts, first_partition, first_offset,"
                     + " last_ts, last_partition, last_offset) SELECT sy.symbol, b, 100 + s, 101 + s, 99 + s, 100.5 + s, 10, 5, 10 * (100 + s), b, 1, 0, b + interval '59 seconds', 1, 1"
                     + " FROM (" + symbols + ") sy CROSS JOIN generate_series(timestamptz '" + today + "', now() - interval '2 minutes', interval '1 minute') b");
