@@ -18,7 +18,8 @@ import static org.apache.spark.sql.functions.col;
 /**
  * The audit's one pass over the trades, each Spark partition into its own buckets: SPEC 3's aggregates
  * of the trades the views hold (before the cutoff every trade, at or after it those below the speed
- * layer's offsets), and for the ledger check the offsets of the rows read from the master dataset.
+ * layer's offsets), and for the ledger check of an audit of every day the offsets of the rows read
+ * from the master dataset.
  * One pass with no shuffle: an exact open and close in Spark's own aggregation sorts every row.
  */
 final class TradePass
@@ -34,6 +35,8 @@ final class TradePass
     private final AuditScope scope;
     private final long cutoffMs;
     private final TreeMap<Integer, Long> speedOffsets;
+    // Only an audit of every day checks the ledger: a day's audit gathers no offsets for it.
+    private final boolean gatherLedger;
     private final OffsetCoverage masterOffsets;
     private final LongAccumulator masterRows;
 
@@ -42,6 +45,7 @@ final class TradePass
         this.scope = requireNonNull(scope, "scope is null");
         this.cutoffMs = cutoff.toEpochMilli();
         this.speedOffsets = new TreeMap<>(speedOffsets);
+        this.gatherLedger = scope.everyDayWithData();
         this.masterOffsets = requireNonNull(masterOffsets, "masterOffsets is null");
         this.masterRows = requireNonNull(masterRows, "masterRows is null");
     }
@@ -55,7 +59,7 @@ final class TradePass
             long ts = row.getLong(3);
             int partition = row.getInt(4);
             long offset = row.getLong(5);
-            if (row.getBoolean(6)) {
+            if (gatherLedger && row.getBoolean(6)) {
                 masterOffsets.add(partition, offset);
                 masterRows.add(1);
             }
