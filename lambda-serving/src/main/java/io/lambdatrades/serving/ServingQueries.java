@@ -63,9 +63,11 @@ public final class ServingQueries
             ORDER BY m.symbol, m.bucket""";
     private static final String FRESHNESS = """
             SELECT c.cutoff_ts, c.period,
-                   -- The newest committed trade: the rollups hold every minute at or after the cutoff (a row
-                   -- per symbol and day), speed_minute the late ones below it; neither reads a day of minutes.
-                   GREATEST((SELECT max(last_ts) FROM lambda.speed_daily), (SELECT max(last_ts) FROM lambda.speed_minute WHERE bucket < c.cutoff_ts)),
+                   -- The newest trade the views hold: the rollups hold every minute at or after the cutoff (a row
+                   -- per symbol and day), speed_minute the late ones below it, batch_latest_days each symbol's last
+                   -- batch days (the newest trade when none came after a publish); none reads a day of minutes.
+                   GREATEST((SELECT max(last_ts) FROM lambda.speed_daily), (SELECT max(last_ts) FROM lambda.speed_minute WHERE bucket < c.cutoff_ts),
+                            (SELECT max(last_ts) FROM lambda.batch_latest_days)),
                    -- The last micro-batch's commit, or real-time mode's writers' last (a row per partition).
                    GREATEST((SELECT committed_at FROM lambda.speed_batches WHERE query_name = '%s' ORDER BY batch_id DESC LIMIT 1),
                             (SELECT max(committed_at) FROM lambda.speed_batches WHERE query_name = '%s')),
