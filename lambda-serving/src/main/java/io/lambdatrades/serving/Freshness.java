@@ -1,7 +1,7 @@
 package io.lambdatrades.serving;
 
 /**
- * How current the merged views are: the batch cutoff, and the newest trade the speed layer committed.
+ * How current the merged views are: the batch cutoff, and the newest trade they hold (the speed layer's, or the batch's when none came after the cutoff).
  * Any field may be null before the first batch run or the first trade.
  *
  * @param speedDelayMs the speed layer's own delay: its last commit's time minus the time the newest trade it
