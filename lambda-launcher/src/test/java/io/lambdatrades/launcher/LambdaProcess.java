@@ -60,11 +60,15 @@ final class LambdaProcess
         }
     }
 
-    /** Runs a command to its end and returns its exit code. */
+    /**
+     * Runs a command to its end and returns its exit code. Five minutes: an audit or a batch run beside a
+     * busy {@code up} and the other test JVM took its Spark session 49 s to start on a slow CI machine
+     * and missed two; a command that hangs still fails the test.
+     */
     static Result run(Map<String, String> environment, String... args)
     {
         try (LambdaProcess lambda = start(environment, args)) {
-            int exitCode = lambda.waitFor(Duration.ofMinutes(2));
+            int exitCode = lambda.waitFor(Duration.ofMinutes(5));
             return new Result(exitCode, lambda.stdout(), lambda.stderr());
         }
     }
