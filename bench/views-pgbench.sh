@@ -40,6 +40,15 @@ INSERT INTO lambda.speed_hourly (symbol, bucket, $partial) SELECT * FROM lambda.
 INSERT INTO lambda.speed_daily (symbol, bucket, $partial) SELECT * FROM lambda.speed_minutes_rolled_up('day', '$today', 'infinity');
 SQL
 "${psql[@]}" -c "VACUUM ANALYZE"
+# What each speed commit adds to keep the symbol list (V17): a refresh of the symbols it wrote, here one;
+# ANALYZE first so that the refresh is planned against the rows above.
+if "${psql[@]}" -tAc "SELECT to_regproc('lambda.refresh_symbol_summaries') IS NOT NULL" | grep -q t; then
+  "${psql[@]}" -c "SELECT lambda.refresh_symbol_summaries(NULL)"
+  echo "SELECT lambda.refresh_symbol_summaries(ARRAY['SYM007']);" > "$work/refresh.sql"
+  queries="latest symbols refresh daily minute"
+else
+  queries="latest symbols daily minute"
+fi
 python3 - "$root/lambda-serving/src/main/java/io/lambdatrades/serving/ServingQueries.java" > "$work/symbols.sql" <<'PY'
 import re, sys
 print(re.search(r'SYMBOLS = """(.*?)""";', open(sys.argv[1]).read(), re.S).group(1).strip() + ";")
@@ -50,7 +59,7 @@ echo "SELECT * FROM lambda.serving_daily WHERE symbol = 'SYM007' AND bucket >= '
 echo "SELECT * FROM lambda.serving_minute WHERE symbol = 'SYM007' AND bucket >= '$day_ago';" > "$work/minute.sql"
 chmod a+r "$work"/*.sql
 echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}'), jit $jit, one client, ${seconds} s a line; mean latency unprepared / prepared"
-for query in latest symbols daily minute; do
+for query in $queries; do
   for mode in simple prepared; do
     latency_ms="$(PGOPTIONS="-c jit=$jit" pgbench -h "$work" -p "$port" -U postgres -n -M "$mode" -c 1 -T "$seconds" -f "$work/$query.sql" postgres 2>/dev/null | sed -n 's/latency average = //p')"
     printf -v "result_$mode" '%s' "$latency_ms"

@@ -118,6 +118,10 @@ public final class ViewPublisher
             Instant effective = advanceCutoff(connection, cutoff, period, tradeDates);
             keepLateMinutesOnly(connection, cutoff);
             keepSpeedRollupsAfter(connection, effective);
+            // Every symbol: the cutoff moved under all of them.
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SELECT lambda.refresh_symbol_summaries(NULL)");
+            }
             try (PreparedStatement notify = connection.prepareStatement("SELECT pg_notify('" + SpeedCommitNotification.PUBLISH_CHANNEL + "', ?)")) {
                 notify.setString(1, cutoff.toString());
                 notify.execute();

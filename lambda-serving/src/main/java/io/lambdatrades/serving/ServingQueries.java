@@ -28,17 +28,11 @@ import static java.util.Objects.requireNonNull;
  */
 public final class ServingQueries
 {
-    // With each symbol's hourly closes of its last 24 hours for the sparklines; OFFSET 0 keeps that a
-    // probe a symbol (flattened into a join, it aggregated every hour of every symbol).
+    // Kept by the speed commit and the publish (V17): serving_latest with each symbol's hourly closes of its last 24 hours.
     private static final String SYMBOLS = """
-            SELECT l.symbol, l.price, l.change, l.pct_change, l.previous_close, l.date, l.day_open, l.day_high, l.day_low, l.day_volume,
-                   l.day_trades, l.day_vwap, l.last_trade_ts, s.closes
-            FROM lambda.serving_latest l
-            CROSS JOIN LATERAL (
-                SELECT array_agg(h.close ORDER BY h.bucket) AS closes
-                FROM (SELECT h.bucket, h.close FROM lambda.serving_hourly h
-                      WHERE h.symbol = l.symbol AND h.bucket > l.last_trade_ts - interval '24 hours' OFFSET 0) h) s
-            ORDER BY l.symbol""";
+            SELECT symbol, price, change, pct_change, previous_close, date, day_open, day_high, day_low, day_volume,
+                   day_trades, day_vwap, last_trade_ts, hourly_closes
+            FROM lambda.symbol_summaries ORDER BY symbol""";
     private static final String SYMBOL_EXISTS = """
             SELECT EXISTS (SELECT 1 FROM lambda.batch_daily WHERE symbol = ?) OR EXISTS (SELECT 1 FROM lambda.speed_minute WHERE symbol = ?)
                    OR EXISTS (SELECT 1 FROM lambda.speed_trades WHERE symbol = ?)""";

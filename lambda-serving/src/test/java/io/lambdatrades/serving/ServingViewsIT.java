@@ -1,31 +1,41 @@
 package io.lambdatrades.serving;
 
 import io.lambdatrades.common.PostgresConnection;
+import io.lambdatrades.common.SpeedQueryNames;
 import io.lambdatrades.common.Trade;
 import io.lambdatrades.embedded.EmbeddedPostgresServer;
 import io.lambdatrades.embedded.testing.ExpectedAggregates;
 import io.lambdatrades.embedded.testing.ExpectedAggregates.SentTrade;
 import io.lambdatrades.embedded.testing.SharedPostgres;
 import io.lambdatrades.embedded.testing.TestDatabases;
+import io.lambdatrades.speed.KafkaTrade;
+import io.lambdatrades.speed.SpeedSink;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import org.awaitility.Awaitility;
 
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -83,6 +93,68 @@ class ServingViewsIT
 
         data.publish(trades, Instant.ofEpochMilli(scenario.cutoff()));
         assertViews(trades, scenario.cutoff());
+    }
+
+    /**
+     * Real-time mode's writers, one per partition, commit one symbol's trades of different days at
+     * once (no rollup row in common to queue on): the later commit's kept summary must include the
+     * earlier commit's trade, here the previous day's close. The first writer is held before its commit
+     * by a lock on its partition's row of speed_batches, the last row its transaction writes.
+     */
+    @Example
+    void aSummaryRefreshedBesideAnotherWriterOfItsSymbolIncludesThatWritersTrades()
+            throws Exception
+    {
+        reset();
+        String symbol = SYMBOLS.get(0);
+        List<SentTrade> trades = List.of(
+                new SentTrade(trade(symbol, 10.0, START), 0, 0),
+                new SentTrade(trade(symbol, 50.0, START + 86_400_000L + 3_600_000L), 0, 1),
+                new SentTrade(trade(symbol, 70.0, START + 2 * 86_400_000L + 3_600_000L), 1, 0));
+        SpeedSink first = new SpeedSink(database, "speed");
+        SpeedSink second = new SpeedSink(database, "speed");
+        ExecutorService writers = Executors.newFixedThreadPool(2);
+        try (Connection holder = database.open()) {
+            first.writeGroup(0, List.of(kafkaTrade(trades.get(0))));
+            holder.setAutoCommit(false);
+            try (Statement statement = holder.createStatement()) {
+                statement.executeQuery("SELECT 1 FROM lambda.speed_batches WHERE query_name = '" + SpeedQueryNames.REAL_TIME_GROUPS + "' AND batch_id = 0 FOR UPDATE").close();
+            }
+            Future<Boolean> held = writers.submit(() -> first.writeGroup(0, List.of(kafkaTrade(trades.get(1)))));
+            awaitLockWaits(1);
+            Future<Boolean> beside = writers.submit(() -> second.writeGroup(1, List.of(kafkaTrade(trades.get(2)))));
+            awaitLockWaits(2);
+            holder.commit();
+            held.get(1, TimeUnit.MINUTES);
+            beside.get(1, TimeUnit.MINUTES);
+        }
+        finally {
+            writers.shutdownNow();
+            first.close();
+            second.close();
+        }
+        assertViews(trades, 0);
+    }
+
+    private static Trade trade(String symbol, double price, long ts)
+    {
+        return new Trade(symbol, price, 1.0, ts, List.of(), "simulate", ts);
+    }
+
+    private static KafkaTrade kafkaTrade(SentTrade sent)
+    {
+        return new KafkaTrade(sent.trade(), sent.partition(), sent.offset());
+    }
+
+    private static void awaitLockWaits(int sessions)
+    {
+        Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> {
+            try (Connection connection = database.open(); Statement statement = connection.createStatement();
+                    ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")) {
+                rows.next();
+                return rows.getInt(1) >= sessions;
+            }
+        });
     }
 
     @Provide
@@ -145,12 +217,14 @@ class ServingViewsIT
                         "SELECT symbol, (extract(epoch FROM bucket) * 1000)::bigint, open, high, low, close, volume, trades, notional FROM lambda." + view.getKey()));
                 assertSourcesAndVwap(connection, view.getKey(), view.getValue(), cutoff);
             }
-            assertLatest(connection, expected);
+            assertLatest(connection, expected, "serving_latest");
+            assertLatest(connection, expected, "symbol_summaries");
+            assertHourlyCloses(connection, expected);
         }
     }
 
     /** Each symbol's last price, its previous day's close and its day, straight from the trades. */
-    private static void assertLatest(Connection connection, List<SentTrade> expected)
+    private static void assertLatest(Connection connection, List<SentTrade> expected, String relation)
             throws SQLException
     {
         Map<String, List<SentTrade>> bySymbol = new java.util.TreeMap<>();
@@ -158,7 +232,7 @@ class ServingViewsIT
         Map<String, double[]> actual = new java.util.TreeMap<>();
         try (Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT symbol, price, previous_close, day_volume, day_trades, (extract(epoch FROM last_trade_ts) * 1000)::bigint, day_open, day_high, day_low"
-                        + " FROM lambda.serving_latest")) {
+                        + " FROM lambda." + relation)) {
             while (rows.next()) {
                 double previous = rows.getDouble(3);
                 boolean noPreviousDay = rows.wasNull();
@@ -166,7 +240,7 @@ class ServingViewsIT
                         rows.getDouble(7), rows.getDouble(8), rows.getDouble(9)});
             }
         }
-        assertThat(actual.keySet()).isEqualTo(bySymbol.keySet());
+        assertThat(actual.keySet()).as(relation).isEqualTo(bySymbol.keySet());
         bySymbol.forEach((symbol, trades) -> {
             SentTrade last = trades.get(trades.size() - 1);
             long day = Math.floorDiv(last.trade().ts(), 86_400_000L);
@@ -182,6 +256,31 @@ class ServingViewsIT
             assertThat(row[6]).as(symbol + " day high").isEqualTo(sameDay.stream().mapToDouble(sent -> sent.trade().price()).max().orElseThrow());
             assertThat(row[7]).as(symbol + " day low").isEqualTo(sameDay.stream().mapToDouble(sent -> sent.trade().price()).min().orElseThrow());
         });
+    }
+
+    /** The kept sparklines: the close of each hour that starts within 24 hours before the symbol's last trade. */
+    private static void assertHourlyCloses(Connection connection, List<SentTrade> expected)
+            throws SQLException
+    {
+        Map<String, List<SentTrade>> bySymbol = new java.util.TreeMap<>();
+        expected.stream().sorted(SentTrade.ORDER).forEach(sent -> bySymbol.computeIfAbsent(sent.trade().symbol(), symbol -> new ArrayList<>()).add(sent));
+        Map<String, List<Double>> wanted = new java.util.TreeMap<>();
+        bySymbol.forEach((symbol, trades) -> {
+            long lastTs = trades.get(trades.size() - 1).trade().ts();
+            Map<Long, Double> closes = new java.util.TreeMap<>();
+            trades.stream()
+                    .filter(sent -> Math.floorDiv(sent.trade().ts(), 3_600_000L) * 3_600_000L > lastTs - 86_400_000L)
+                    .forEach(sent -> closes.put(Math.floorDiv(sent.trade().ts(), 3_600_000L), sent.trade().price()));
+            wanted.put(symbol, List.copyOf(closes.values()));
+        });
+        Map<String, List<Double>> actual = new java.util.TreeMap<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT symbol, hourly_closes FROM lambda.symbol_summaries")) {
+            while (rows.next()) {
+                actual.put(rows.getString(1), List.of((Double[]) rows.getArray(2).getArray()));
+            }
+        }
+        assertThat(actual).isEqualTo(wanted);
     }
 
     /** A bucket wholly before the cutoff is the batch's, one at or after it the speed layer's, one across it merged. */
@@ -222,7 +321,7 @@ class ServingViewsIT
     {
         try (Connection connection = database.open(); Statement statement = connection.createStatement()) {
             statement.execute("TRUNCATE lambda.speed_trades, lambda.speed_minute, lambda.speed_hourly, lambda.speed_daily, lambda.speed_offsets, lambda.speed_batches, lambda.batch_minute,"
-                    + " lambda.batch_hourly, lambda.batch_daily");
+                    + " lambda.batch_hourly, lambda.batch_daily, lambda.symbol_summaries, lambda.published_offsets, lambda.absorb_runs CASCADE");
             statement.execute("UPDATE lambda.cutoff SET cutoff_ts = '1970-01-01T00:00:00Z'");
         }
     }

@@ -114,6 +114,10 @@ public final class SpeedSink
     private static final long HOUR = 3_600_000L;
     private static final long DAY = 86_400_000L;
 
+    // The API's symbol list, kept for the symbols whose minutes changed: after every write above (its
+    // row locks are the transaction's last, so writers queue there only after their own work).
+    private static final String REFRESH_SUMMARIES = "SELECT lambda.refresh_symbol_summaries(?::text[])";
+
     // The serving layer LISTENs: a notification is sent at the commit, so it always means committed rows.
     private static final String NOTIFY = "SELECT pg_notify('" + SpeedCommitNotification.CHANNEL + "', ?)";
 
@@ -183,6 +187,7 @@ public final class SpeedSink
             merge(connection, MERGE_HOUR, PartialAggregate.rollUp(current, HOUR));
             merge(connection, MERGE_DAY, PartialAggregate.rollUp(current, DAY));
             advanceOffsets(connection, unwritten);
+            refreshSummaries(connection, minutes);
             if (!trades.isEmpty()) {
                 notifyCommit(connection, trades);
             }
@@ -280,6 +285,18 @@ public final class SpeedSink
                 statement.addBatch();
             }
             statement.executeBatch();
+        }
+    }
+
+    private static void refreshSummaries(Connection connection, List<PartialAggregate> minutes)
+            throws SQLException
+    {
+        if (minutes.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(REFRESH_SUMMARIES)) {
+            statement.setArray(1, connection.createArrayOf("text", minutes.stream().map(PartialAggregate::symbol).distinct().sorted().toArray()));
+            statement.execute();
         }
     }
 
