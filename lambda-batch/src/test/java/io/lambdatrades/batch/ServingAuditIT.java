@@ -79,15 +79,29 @@ class ServingAuditIT
         assertThat(everyDay.differences()).isEmpty();
         assertThat(everyDay.passed()).isTrue();
         assertThat(everyDay.ledger()).hasValueSatisfying(ledger -> assertThat(ledger.clean()).isTrue());
+        assertThat(everyDay.symbolList()).hasValueSatisfying(differences -> assertThat(differences).isEmpty());
         assertThat(everyDay.days()).extracting(AuditReport.DayResult::day)
                 .containsExactly(LocalDate.of(2026, 11, 20), LocalDate.of(2026, 11, 21), LocalDate.of(2026, 11, 22), OPEN_DAY);
         assertThat(everyDay.days()).allSatisfy(day -> assertThat(day.buckets()).containsKeys(Grain.DAY, Grain.HOUR).doesNotContainKey(Grain.MINUTE));
         AuditReport openDay = audit(fixture, AuditScope.of(new TreeSet<>(List.of(OPEN_DAY))));
         assertThat(openDay.differences()).isEmpty();
+        assertThat(openDay.symbolList()).as("one day holds neither a symbol's day before nor all its sparkline").isEmpty();
         assertThat(openDay.days()).singleElement().satisfies(day -> {
             assertThat(day.buckets().get(Grain.HOUR)).isEqualTo(BatchFixture.SYMBOLS.size() * 13);
             assertThat(day.buckets().get(Grain.MINUTE)).isGreaterThan(500);
         });
+
+        // The API's symbol list, kept apart from the views, wrong on its own: a price, a sparkline, a symbol's row.
+        fixture.execute("UPDATE lambda.symbol_summaries SET price = price + 0.01 WHERE symbol = 'AAPL'");
+        fixture.execute("UPDATE lambda.symbol_summaries SET hourly_closes = hourly_closes[2:] WHERE symbol = 'MSFT'");
+        fixture.execute("DELETE FROM lambda.symbol_summaries WHERE symbol = 'OANDA:EUR_USD'");
+        AuditReport symbolList = audit(fixture, AuditScope.everyDay());
+        assertThat(symbolList.differences()).isEmpty();
+        assertThat(symbolList.exact()).isFalse();
+        assertThat(symbolList.symbolList()).hasValueSatisfying(differences -> assertThat(differences)
+                .extracting(difference -> difference.symbol() + ": " + difference.what().replaceAll(" .*", ""))
+                .containsExactly("AAPL: price", "MSFT: hourly", "OANDA:EUR_USD: missing"));
+        rollUpSpeedMinutes(fixture);
 
         // One partition's speed rows and its offsets row erased: the audit does not take the speed layer's word for what it should hold.
         int erased = sent.stream().filter(trade -> trade.trade().symbol().equals("MSFT")).findFirst().orElseThrow().partition();
@@ -275,7 +289,7 @@ class ServingAuditIT
         rollUpSpeedMinutes(fixture);
     }
 
-    /** The speed layer's hourly and daily rollups of its minutes at or after the cutoff, as its commits maintain them. */
+    /** The speed layer's hourly and daily rollups of its minutes at or after the cutoff, and the symbol list, as its commits maintain them. */
     private static void rollUpSpeedMinutes(BatchFixture fixture)
             throws SQLException
     {
@@ -284,5 +298,6 @@ class ServingAuditIT
             fixture.execute("INSERT INTO " + rollup.getKey() + " (symbol, bucket, " + AggregateColumns.sql(AggregateColumns.PARTIAL) + ")"
                     + " SELECT * FROM lambda.speed_minutes_rolled_up('" + rollup.getValue() + "', (SELECT cutoff_ts FROM lambda.cutoff), 'infinity')");
         }
+        fixture.execute("SELECT lambda.refresh_symbol_summaries(NULL)");
     }
 }

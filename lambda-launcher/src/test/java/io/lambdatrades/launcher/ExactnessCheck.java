@@ -90,7 +90,7 @@ record ExactnessCheck(Path dataDir, Map<String, String> environment, List<String
 
         LambdaProcess.Result audit = LambdaProcess.run(environment, "audit", "--data-dir", dataDir.toString());
         assertThat(audit.exitCode()).as(audit.stdout() + audit.stderr()).isZero();
-        assertThat(audit.stdout()).contains("the serving views equal the trades");
+        assertThat(audit.stdout()).contains("the serving views equal the trades").contains("symbol list: every symbol equal");
         LambdaProcess.Result auditToday = LambdaProcess.run(environment, "audit", "--date", to, "--data-dir", dataDir.toString());
         assertThat(auditToday.exitCode()).as(auditToday.stdout() + auditToday.stderr()).isZero();
         assertThat(query(postgres, "SELECT count(*) FILTER (WHERE state = 'success' AND audit_differences = 0) = count(*) FROM lambda.batch_runs")).containsExactly("t");

@@ -25,25 +25,27 @@ import static java.util.Objects.requireNonNull;
  * @param speedOffsets how far the speed layer had written
  * @param lag per partition, the trades Kafka held that the speed layer had not written when the wait ended
  * @param ledger the master dataset against the absorb ledger, when every day was audited
+ * @param symbolList the API's symbol list ({@code symbol_summaries}) against the trades, when the scope covers it
  */
 public record AuditReport(AuditScope scope, Instant cutoff, Map<Integer, Long> speedOffsets, List<DayResult> days, List<Difference> differences,
-        Map<Integer, Long> lag, Optional<LedgerCheck> ledger)
+        Map<Integer, Long> lag, Optional<LedgerCheck> ledger, Optional<List<SymbolDifference>> symbolList)
 {
     public AuditReport
     {
         requireNonNull(scope, "scope is null");
         requireNonNull(cutoff, "cutoff is null");
         requireNonNull(ledger, "ledger is null");
+        symbolList = symbolList.map(List::copyOf);
         speedOffsets = Map.copyOf(speedOffsets);
         days = List.copyOf(days);
         differences = List.copyOf(differences);
         lag = Map.copyOf(lag);
     }
 
-    /** The views equal the trades they hold, and the master dataset holds each absorbed trade once. */
+    /** The views and the symbol list equal the trades they hold, and the master dataset holds each absorbed trade once. */
     public boolean exact()
     {
-        return differences.isEmpty() && ledger.map(LedgerCheck::clean).orElse(true);
+        return differences.isEmpty() && ledger.map(LedgerCheck::clean).orElse(true) && symbolList.map(List::isEmpty).orElse(true);
     }
 
     /** Exact, and the speed layer had written every trade Kafka held. */
@@ -57,8 +59,8 @@ public record AuditReport(AuditScope scope, Instant cutoff, Map<Integer, Long> s
         return lag.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    static AuditReport compare(AuditScope scope, ServingSnapshot snapshot, List<BucketAggregate> fromTrades, Map<Integer, Long> lag,
-            Optional<LedgerCheck> ledger)
+    static AuditReport compare(AuditScope scope, ServingSnapshot snapshot, List<BucketAggregate> fromTrades, List<SymbolFigures> symbolsFromTrades,
+            Map<Integer, Long> lag, Optional<LedgerCheck> ledger)
     {
         Map<BucketAggregate.Key, BucketAggregate> views = byKey(snapshot.views());
         Map<BucketAggregate.Key, BucketAggregate> trades = byKey(fromTrades);
@@ -80,7 +82,27 @@ public record AuditReport(AuditScope scope, Instant cutoff, Map<Integer, Long> s
         // A day before its hours and its minutes.
         differences.sort(Comparator.comparing(Difference::bucket).thenComparing(Difference::grain, Comparator.reverseOrder()).thenComparing(Difference::symbol));
         List<DayResult> days = tallies.entrySet().stream().map(entry -> entry.getValue().result(entry.getKey(), snapshot)).toList();
-        return new AuditReport(scope, snapshot.cutoff(), snapshot.speedOffsets(), days, differences, lag, ledger);
+        Optional<List<SymbolDifference>> symbolList = scope.coversSymbolList() ? Optional.of(compareSymbolList(snapshot, symbolsFromTrades)) : Optional.empty();
+        return new AuditReport(scope, snapshot.cutoff(), snapshot.speedOffsets(), days, differences, lag, ledger, symbolList);
+    }
+
+    private static List<SymbolDifference> compareSymbolList(ServingSnapshot snapshot, List<SymbolFigures> fromTrades)
+    {
+        Map<String, SymbolFigures> kept = snapshot.summaries().stream().collect(Collectors.toMap(SymbolFigures::symbol, Function.identity()));
+        Map<String, SymbolFigures> trades = fromTrades.stream().collect(Collectors.toMap(SymbolFigures::symbol, Function.identity()));
+        SortedMap<String, String> differences = new TreeMap<>();
+        trades.forEach((symbol, figures) -> {
+            SymbolFigures row = kept.get(symbol);
+            String what = row == null ? "missing from the symbol list" : String.join("; ", row.differencesFrom(figures));
+            if (!what.isEmpty()) {
+                differences.put(symbol, what);
+            }
+        });
+        kept.keySet().stream().filter(symbol -> !trades.containsKey(symbol))
+                .forEach(symbol -> differences.put(symbol, "in the symbol list but there are no such trades"));
+        return differences.entrySet().stream()
+                .map(entry -> new SymbolDifference(entry.getKey(), entry.getValue(), snapshot.lateTrades(entry.getKey())))
+                .toList();
     }
 
     private static String describe(BucketAggregate views, BucketAggregate trades)
@@ -132,4 +154,7 @@ public record AuditReport(AuditScope scope, Instant cutoff, Map<Integer, Long> s
 
     /** @param lateTrades the symbol's late trades that day, which explain a difference until the next batch run */
     public record Difference(Grain grain, String symbol, Instant bucket, String what, long lateTrades) {}
+
+    /** @param lateTrades the symbol's late trades on any day, which explain a difference until the next batch run */
+    public record SymbolDifference(String symbol, String what, long lateTrades) {}
 }

@@ -52,6 +52,12 @@ public record AuditScope(SortedSet<LocalDate> days, List<Grain> grains)
         return days.isEmpty();
     }
 
+    /** The symbol list needs every day (a symbol's last two) and its hours (the sparkline). */
+    public boolean coversSymbolList()
+    {
+        return everyDayWithData() && grains.contains(Grain.DAY) && grains.contains(Grain.HOUR);
+    }
+
     boolean covers(long tsMs)
     {
         return everyDayWithData() || days.contains(LocalDate.ofEpochDay(Math.floorDiv(tsMs, Grain.DAY.millis())));

@@ -30,7 +30,7 @@ import static org.apache.spark.sql.functions.lit;
  * expects every trade up to Kafka's end offsets: what the speed layer has not written yet is lag,
  * waited for and then reported apart, so a stalled speed layer or a partition it never recorded
  * fails the audit. Auditing every day also checks the master dataset against the absorb ledger,
- * offset by offset. The caller keeps batch runs out meanwhile (the pipeline lock).
+ * offset by offset, and the API's symbol list ({@code symbol_summaries}) symbol by symbol. The caller keeps batch runs out meanwhile (the pipeline lock).
  */
 public final class ServingAudit
 {
@@ -76,17 +76,17 @@ public final class ServingAudit
         }
         OffsetCoverage masterOffsets = registered("audit-master-offsets");
         LongAccumulator masterRows = spark.sparkContext().longAccumulator("audit-master-rows");
-        List<BucketAggregate> fromTrades = trades.javaRDD()
+        TradeBuckets fromTrades = trades.javaRDD()
                 .mapPartitions(new TradePass(scope, snapshot.cutoff(), snapshot.speedOffsets(), masterOffsets, masterRows))
                 .collect().stream()
-                .reduce(new TradeBuckets(scope.grains()), TradeBuckets::merge)
-                .aggregates();
+                .reduce(new TradeBuckets(scope.grains()), TradeBuckets::merge);
         Optional<LedgerCheck> ledger = Optional.empty();
         if (scope.everyDayWithData()) {
             ledger = Optional.of(LedgerCheck.of(masterOffsets, masterRows.value(), stored.select("kafka_partition", "kafka_offset"), snapshot.absorbedOffsets(),
                     snapshot.lost(), snapshot.undecodable()));
         }
-        return AuditReport.compare(scope, snapshot, fromTrades, lag(horizon, snapshot.speedOffsets()), ledger);
+        return AuditReport.compare(scope, snapshot, fromTrades.aggregates(), scope.coversSymbolList() ? fromTrades.symbolFigures() : List.of(),
+                lag(horizon, snapshot.speedOffsets()), ledger);
     }
 
     /** Polls until the speed layer has written up to the horizon, or the time is up. */

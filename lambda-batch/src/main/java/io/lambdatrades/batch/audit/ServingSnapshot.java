@@ -4,6 +4,7 @@ import io.lambdatrades.common.AbsorbedOffsets;
 import io.lambdatrades.common.AggregateColumns;
 import io.lambdatrades.common.PostgresConnection;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,9 +14,11 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 import static java.util.Objects.requireNonNull;
 
@@ -29,9 +32,10 @@ import static java.util.Objects.requireNonNull;
  * @param lateTrades trades the speed layer saw for closed periods, per symbol and day: in the views after the next batch run
  * @param lost offsets the absorb ledger records as deleted from Kafka before they were absorbed
  * @param undecodable offsets the absorb ledger records as read but not decoded
+ * @param summaries the rows of {@code symbol_summaries}, the API's symbol list
  */
 record ServingSnapshot(Instant cutoff, Map<Integer, Long> absorbedOffsets, Map<Integer, Long> speedOffsets, List<BucketAggregate> views,
-        Map<String, Map<LocalDate, Long>> lateTrades, List<OffsetRange> lost, List<OffsetRange> undecodable)
+        Map<String, Map<LocalDate, Long>> lateTrades, List<OffsetRange> lost, List<OffsetRange> undecodable, List<SymbolFigures> summaries)
 {
     ServingSnapshot
     {
@@ -42,6 +46,7 @@ record ServingSnapshot(Instant cutoff, Map<Integer, Long> absorbedOffsets, Map<I
         lateTrades = Map.copyOf(lateTrades);
         lost = List.copyOf(lost);
         undecodable = List.copyOf(undecodable);
+        summaries = List.copyOf(summaries);
     }
 
     static ServingSnapshot read(PostgresConnection postgres, String topic, AuditScope scope)
@@ -54,7 +59,7 @@ record ServingSnapshot(Instant cutoff, Map<Integer, Long> absorbedOffsets, Map<I
             try {
                 Instant cutoff = cutoff(connection);
                 ServingSnapshot snapshot = new ServingSnapshot(cutoff, AbsorbedOffsets.read(connection, topic), speedOffsets(connection), views(connection, scope),
-                        lateTrades(connection), ranges(connection, LOST, topic), ranges(connection, UNDECODABLE, topic));
+                        lateTrades(connection), ranges(connection, LOST, topic), ranges(connection, UNDECODABLE, topic), summaries(connection));
                 connection.commit();
                 return snapshot;
             }
@@ -151,6 +156,30 @@ record ServingSnapshot(Instant cutoff, Map<Integer, Long> absorbedOffsets, Map<I
         }
     }
 
+    private static List<SymbolFigures> summaries(Connection connection)
+            throws SQLException
+    {
+        List<SymbolFigures> summaries = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT symbol, date, price, previous_close, change, pct_change, day_open, day_high, day_low,"
+                + " day_volume, day_trades, day_vwap, last_trade_ts, hourly_closes FROM lambda.symbol_summaries");
+                ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                Array closes = rows.getArray(14);
+                summaries.add(new SymbolFigures(rows.getString(1), rows.getObject(2, LocalDate.class), rows.getDouble(3), optional(rows, 4), optional(rows, 5),
+                        optional(rows, 6), rows.getDouble(7), rows.getDouble(8), rows.getDouble(9), rows.getDouble(10), rows.getLong(11), optional(rows, 12),
+                        rows.getTimestamp(13).toInstant(), closes == null ? List.of() : Arrays.asList((Double[]) closes.getArray())));
+            }
+        }
+        return summaries;
+    }
+
+    private static OptionalDouble optional(ResultSet rows, int column)
+            throws SQLException
+    {
+        double value = rows.getDouble(column);
+        return rows.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(value);
+    }
+
     private static Map<String, Map<LocalDate, Long>> lateTrades(Connection connection)
             throws SQLException
     {
@@ -164,6 +193,11 @@ record ServingSnapshot(Instant cutoff, Map<Integer, Long> absorbedOffsets, Map<I
             }
         }
         return late;
+    }
+
+    long lateTrades(String symbol)
+    {
+        return lateTrades.getOrDefault(symbol, Map.of()).values().stream().mapToLong(Long::longValue).sum();
     }
 
     long lateTrades(String symbol, LocalDate day)

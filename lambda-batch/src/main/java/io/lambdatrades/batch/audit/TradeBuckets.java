@@ -1,10 +1,15 @@
 package io.lambdatrades.batch.audit;
 
 import java.io.Serializable;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
 
 import static java.util.Objects.requireNonNull;
 
@@ -54,6 +59,42 @@ final class TradeBuckets
         buckets.forEach((key, bucket) -> aggregates.add(new BucketAggregate(key.grain(), key.symbol(), key.bucketMs(), bucket.firstPrice, bucket.high,
                 bucket.low, bucket.lastPrice, bucket.volume, bucket.trades, bucket.notional)));
         return aggregates;
+    }
+
+    /**
+     * Each symbol's row of the symbol list: its last day against the day before it, and the closes of
+     * its hours after 24 hours before its last trade. Needs the day and hour grains.
+     */
+    List<SymbolFigures> symbolFigures()
+    {
+        Map<String, NavigableMap<Long, Bucket>> hours = bySymbol(Grain.HOUR);
+        List<SymbolFigures> figures = new ArrayList<>();
+        bySymbol(Grain.DAY).forEach((symbol, days) -> {
+            Map.Entry<Long, Bucket> last = days.lastEntry();
+            Bucket day = last.getValue();
+            Map.Entry<Long, Bucket> before = days.lowerEntry(last.getKey());
+            OptionalDouble previousClose = before == null ? OptionalDouble.empty() : OptionalDouble.of(before.getValue().lastPrice);
+            double price = day.lastPrice;
+            List<Double> closes = hours.getOrDefault(symbol, new TreeMap<>()).tailMap(day.lastTs - Grain.DAY.millis(), false).values().stream()
+                    .map(hour -> hour.lastPrice).toList();
+            figures.add(new SymbolFigures(symbol, LocalDate.ofEpochDay(Math.floorDiv(last.getKey(), Grain.DAY.millis())), price, previousClose,
+                    previousClose.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(price - previousClose.getAsDouble()),
+                    previousClose.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(100 * (price - previousClose.getAsDouble()) / previousClose.getAsDouble()),
+                    day.firstPrice, day.high, day.low, day.volume, day.trades, day.volume == 0 ? OptionalDouble.empty() : OptionalDouble.of(day.notional / day.volume),
+                    Instant.ofEpochMilli(day.lastTs), closes));
+        });
+        return figures;
+    }
+
+    private Map<String, NavigableMap<Long, Bucket>> bySymbol(Grain grain)
+    {
+        Map<String, NavigableMap<Long, Bucket>> bySymbol = new HashMap<>();
+        buckets.forEach((key, bucket) -> {
+            if (key.grain() == grain) {
+                bySymbol.computeIfAbsent(key.symbol(), symbol -> new TreeMap<>()).put(key.bucketMs(), bucket);
+            }
+        });
+        return bySymbol;
     }
 
     /** One bucket so far; a single trade is a bucket of one. */

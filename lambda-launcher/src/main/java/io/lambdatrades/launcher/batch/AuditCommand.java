@@ -37,7 +37,8 @@ import java.util.stream.Collectors;
         description = {"Recomputes each day's aggregates straight from the trades (the master dataset, and Kafka for what it has not absorbed yet) "
                 + "and compares them with what the serving views answer, day by day and symbol by symbol.",
                 "It expects every trade up to Kafka's end offsets when it starts: what the speed layer has not written yet is lag, "
-                + "waited for (--wait), then a failure. Auditing every day also checks the master dataset against the absorb ledger, offset by offset.",
+                + "waited for (--wait), then a failure. Auditing every day also checks the master dataset against the absorb ledger, offset by offset, "
+                + "and, at the daily and hourly grains, the API's symbol list (each symbol's last price, day and 24-hour sparkline) symbol by symbol.",
                 "Without --date: every day, daily and hourly buckets; with it: that day's minutes too (--grain to choose).",
                 "Exit code 0 when equal, 1 on any difference or remaining lag, 2 for bad arguments."})
 public final class AuditCommand
@@ -85,6 +86,7 @@ public final class AuditCommand
                     .audit(scope, lockWait, wait);
         }
         print(report, console);
+        report.symbolList().ifPresent(differences -> printSymbolList(differences, console));
         report.ledger().ifPresent(ledger -> printLedger(ledger, console));
         if (!report.lag().isEmpty()) {
             console.line(String.format(Locale.ROOT, "  speed layer: %,d trade(s) in Kafka not written after waiting %s (%s): not compared, and the audit fails",
@@ -101,6 +103,9 @@ public final class AuditCommand
         if (!report.differences().isEmpty()) {
             failures.add(report.differences().size() + " bucket(s) differ");
         }
+        if (!report.symbolList().map(List::isEmpty).orElse(true)) {
+            failures.add(report.symbolList().get().size() + " symbol(s) of the symbol list differ");
+        }
         if (!report.ledger().map(LedgerCheck::clean).orElse(true)) {
             failures.add("the master dataset differs from the absorb ledger");
         }
@@ -108,6 +113,16 @@ public final class AuditCommand
             failures.add("the speed layer is behind Kafka");
         }
         return failures.isEmpty() ? "the serving views equal the trades" : String.join("; ", failures);
+    }
+
+    private static void printSymbolList(List<AuditReport.SymbolDifference> differences, Console console)
+    {
+        console.line(differences.isEmpty() ? "  symbol list: every symbol equal" : "  symbol list: " + differences.size() + " symbol(s) differ");
+        differences.stream().limit(SHOWN_PER_DAY).forEach(difference -> console.line(String.format(Locale.ROOT, "    %-20s %s%s", difference.symbol(), difference.what(),
+                difference.lateTrades() == 0 ? "" : String.format(Locale.ROOT, " (%,d late trade(s) wait for the next batch run)", difference.lateTrades()))));
+        if (differences.size() > SHOWN_PER_DAY) {
+            console.line(String.format(Locale.ROOT, "    ... and %,d more", differences.size() - SHOWN_PER_DAY));
+        }
     }
 
     private static void printLedger(LedgerCheck ledger, Console console)
