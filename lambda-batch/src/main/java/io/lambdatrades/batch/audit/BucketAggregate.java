@@ -10,9 +10,6 @@ import static java.util.Objects.requireNonNull;
 public record BucketAggregate(Grain grain, String symbol, long bucketMs, double open, double high, double low, double close, double volume, long trades,
         double notional)
 {
-    // Sums of doubles taken in another order differ in their last bits; prices are compared exactly.
-    private static final double SUM_TOLERANCE = 1e-9;
-
     public BucketAggregate
     {
         requireNonNull(grain, "grain is null");
@@ -49,7 +46,7 @@ public record BucketAggregate(Grain grain, String symbol, long bucketMs, double 
 
     private static void compareSum(List<String> differences, String field, double views, double trades)
     {
-        if (Math.abs(views - trades) > SUM_TOLERANCE * Math.max(1, Math.max(Math.abs(views), Math.abs(trades)))) {
+        if (!SumTolerance.equal(views, trades)) {
             differences.add(field + " " + views + " in the views, " + trades + " in the trades");
         }
     }

@@ -18,12 +18,22 @@ import static java.util.Objects.requireNonNull;
  * @param change the price less the previous close; {@code pctChange} that as a percentage of the previous close
  * @param dayVwap absent when the day's volume is 0
  */
-public record SymbolFigures(String symbol, LocalDate date, double price, OptionalDouble previousClose, OptionalDouble change, OptionalDouble pctChange, double dayOpen, double dayHigh, double dayLow,
-        double dayVolume, long dayTrades, OptionalDouble dayVwap, Instant lastTrade, List<Double> hourlyCloses)
+public record SymbolFigures(
+        String symbol,
+        LocalDate date,
+        double price,
+        OptionalDouble previousClose,
+        OptionalDouble change,
+        OptionalDouble pctChange,
+        double dayOpen,
+        double dayHigh,
+        double dayLow,
+        double dayVolume,
+        long dayTrades,
+        OptionalDouble dayVwap,
+        Instant lastTrade,
+        List<Double> hourlyCloses)
 {
-    // Sums and ratios of doubles taken in another order differ in their last bits; prices are compared exactly.
-    private static final double TOLERANCE = 1e-9;
-
     public SymbolFigures
     {
         requireNonNull(symbol, "symbol is null");
@@ -48,7 +58,7 @@ public record SymbolFigures(String symbol, LocalDate date, double price, Optiona
         compare(differences, "day open", dayOpen, trades.dayOpen);
         compare(differences, "day high", dayHigh, trades.dayHigh);
         compare(differences, "day low", dayLow, trades.dayLow);
-        if (!close(dayVolume, trades.dayVolume)) {
+        if (!SumTolerance.equal(dayVolume, trades.dayVolume)) {
             differences.add("day volume " + dayVolume + " kept, " + trades.dayVolume + " in the trades");
         }
         compare(differences, "day trades", dayTrades, trades.dayTrades);
@@ -58,7 +68,7 @@ public record SymbolFigures(String symbol, LocalDate date, double price, Optiona
         return differences;
     }
 
-    // Doubles compared by Double.equals: bit for bit, as BucketAggregate compares prices.
+    // Doubles compared by Double.equals: bit for bit, as BucketAggregate compares prices; sums and ratios by SumTolerance.
     private static void compare(List<String> differences, String field, Object kept, Object trades)
     {
         if (!Objects.equals(kept, trades)) {
@@ -68,13 +78,8 @@ public record SymbolFigures(String symbol, LocalDate date, double price, Optiona
 
     private static void compareClose(List<String> differences, String field, OptionalDouble kept, OptionalDouble trades)
     {
-        if (kept.isPresent() != trades.isPresent() || (kept.isPresent() && !close(kept.getAsDouble(), trades.getAsDouble()))) {
+        if (kept.isPresent() != trades.isPresent() || (kept.isPresent() && !SumTolerance.equal(kept.getAsDouble(), trades.getAsDouble()))) {
             differences.add(field + " " + kept + " kept, " + trades + " in the trades");
         }
-    }
-
-    private static boolean close(double kept, double trades)
-    {
-        return Math.abs(kept - trades) <= TOLERANCE * Math.max(1, Math.max(Math.abs(kept), Math.abs(trades)));
     }
 }
