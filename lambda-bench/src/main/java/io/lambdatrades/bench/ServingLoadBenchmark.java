@@ -95,7 +95,7 @@ public final class ServingLoadBenchmark
                 String to = day.toString();
                 System.out.printf(Locale.ROOT, "%d symbols, a year of batch days and hours, a week of batch minutes, today's minutes in the speed layer; %,d trades/s committed live meanwhile%n",
                         SYMBOLS, LIVE_TRADES_PER_SECOND);
-                SqlCall symbols = sql::symbols;
+                SqlCall symbols = sql::symbolList;
                 SqlCall daily = () -> sql.aggregates(Interval.DAY, "SYM007", Instant.parse(from + "T00:00:00Z"), today.plus(Duration.ofDays(1)));
                 // What a BI tool sends: the views themselves, every column, no cache in front.
                 SqlCall latestView = () -> rows(pool, "SELECT * FROM lambda.serving_latest");
@@ -127,7 +127,7 @@ public final class ServingLoadBenchmark
                     System.out.println(viaPool("API as shipped: daily, 30 days", rate, seconds, HTTP_THREADS, apiDaily).describe());
                     System.out.println(viaPool("SQL  serving_daily, 30 days", rate, seconds, SQL_THREADS, daily).describe());
                     settle();
-                    System.out.println(viaPool("SQL  symbols (serving_latest)", rate, seconds, SQL_THREADS, symbols).describe());
+                    System.out.println(viaPool("SQL  the API's symbol list", rate, seconds, SQL_THREADS, symbols).describe());
                     settle();
                     System.out.printf(Locale.ROOT, "  heap after rate %,d: %,d MB used%n", rate, usedHeapMb());
                 }

@@ -10,4 +10,8 @@ package io.lambdatrades.serving;
  * @param feedSilenceMs now minus the newest trade's time: how long the feed has been quiet, or the pipeline stuck
  */
 public record Freshness(String cutoff, Long cutoffMs, String period, String lastTradeAt, Long lastTradeMs, String lastCommitAt, Long speedDelayMs,
-        Long feedSilenceMs, long lateTrades) {}
+        Long feedSilenceMs, long lateTrades)
+{
+    /** Before the migrations' cutoff row exists. */
+    static final Freshness UNKNOWN = new Freshness(null, null, null, null, null, null, null, null, 0);
+}

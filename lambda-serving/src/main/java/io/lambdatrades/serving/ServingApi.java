@@ -47,7 +47,7 @@ final class ServingApi
     void symbols(Context ctx)
             throws Exception
     {
-        json(ctx, cache.get("symbols", () -> JSON.writeValueAsBytes(Map.of("symbols", queries.symbols(), "freshness", queries.freshness()))));
+        json(ctx, cache.get("symbols", () -> JSON.writeValueAsBytes(queries.symbolList())));
     }
 
     void freshness(Context ctx)

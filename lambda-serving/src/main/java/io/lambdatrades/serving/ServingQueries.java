@@ -71,6 +71,9 @@ public final class ServingQueries
                    (SELECT max(t.ingest_ts) FROM lambda.speed_offsets o
                     JOIN lambda.speed_trades t ON t.kafka_partition = o.kafka_partition AND t.kafka_offset = o.next_offset - 1)
             FROM lambda.cutoff c""".formatted(SpeedQueryNames.QUERY, SpeedQueryNames.REAL_TIME_GROUPS);
+    private static final int FRESHNESS_COLUMNS = 6;
+    // The symbol list's rows beside the freshness row: one round trip, one snapshot (no symbol: one row of nulls).
+    private static final String SYMBOL_LIST = "SELECT f.*, s.* FROM (" + FRESHNESS + ") f LEFT JOIN LATERAL (" + SYMBOLS + ") s ON true ORDER BY s.symbol";
     private static final String RUNS = """
             SELECT run_id, period_start, period_end, trigger, state, queued_at, started_at, ended_at, attempts, error,
                    next_attempt_at, trades_absorbed, rows_published, offsets_lost, audit_differences
@@ -87,22 +90,36 @@ public final class ServingQueries
         this.dataSource = requireNonNull(dataSource, "dataSource is null");
     }
 
-    public List<SymbolSummary> symbols()
+    /** Every symbol's row of the symbol list and the views' freshness, read in one statement and so one snapshot. */
+    public SymbolList symbolList()
             throws SQLException
     {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(SYMBOLS);
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(SYMBOL_LIST);
                 ResultSet rows = statement.executeQuery()) {
-            List<SymbolSummary> symbols = new ArrayList<>();
-            while (rows.next()) {
-                OffsetDateTime lastTrade = rows.getObject(13, OffsetDateTime.class);
-                Array closes = rows.getArray(14);
-                symbols.add(new SymbolSummary(rows.getString(1), rows.getDouble(2), nullableDouble(rows, 3), nullableDouble(rows, 4),
-                        nullableDouble(rows, 5), rows.getString(6), rows.getDouble(7), rows.getDouble(8), rows.getDouble(9), rows.getDouble(10),
-                        rows.getLong(11), nullableDouble(rows, 12), iso(lastTrade), lastTrade.toInstant().toEpochMilli(),
-                        closes == null ? List.of() : Arrays.asList((Double[]) closes.getArray())));
+            if (!rows.next()) {
+                return new SymbolList(List.of(), Freshness.UNKNOWN);
             }
-            return symbols;
+            Freshness freshness = freshness(rows);
+            List<SymbolSummary> symbols = new ArrayList<>();
+            do {
+                if (rows.getString(FRESHNESS_COLUMNS + 1) != null) {
+                    symbols.add(symbolSummary(rows, FRESHNESS_COLUMNS));
+                }
+            }
+            while (rows.next());
+            return new SymbolList(symbols, freshness);
         }
+    }
+
+    private static SymbolSummary symbolSummary(ResultSet rows, int before)
+            throws SQLException
+    {
+        OffsetDateTime lastTrade = rows.getObject(before + 13, OffsetDateTime.class);
+        Array closes = rows.getArray(before + 14);
+        return new SymbolSummary(rows.getString(before + 1), rows.getDouble(before + 2), nullableDouble(rows, before + 3), nullableDouble(rows, before + 4),
+                nullableDouble(rows, before + 5), rows.getString(before + 6), rows.getDouble(before + 7), rows.getDouble(before + 8), rows.getDouble(before + 9),
+                rows.getDouble(before + 10), rows.getLong(before + 11), nullableDouble(rows, before + 12), iso(lastTrade), lastTrade.toInstant().toEpochMilli(),
+                closes == null ? List.of() : Arrays.asList((Double[]) closes.getArray()));
     }
 
     public boolean symbolExists(String symbol)
@@ -186,21 +203,25 @@ public final class ServingQueries
     {
         try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(FRESHNESS);
                 ResultSet rows = statement.executeQuery()) {
-            if (!rows.next()) {
-                return new Freshness(null, null, null, null, null, null, null, null, 0);
-            }
-            OffsetDateTime cutoff = rows.getObject(1, OffsetDateTime.class);
-            OffsetDateTime lastTrade = rows.getObject(3, OffsetDateTime.class);
-            OffsetDateTime lastCommit = rows.getObject(4, OffsetDateTime.class);
-            Long lastTradeMs = lastTrade == null ? null : lastTrade.toInstant().toEpochMilli();
-            OffsetDateTime newestIngest = rows.getObject(6, OffsetDateTime.class);
-            // A partition whose newest record was a dead letter has no trade at its last offset: then the trade time.
-            Long newestMs = newestIngest != null ? Long.valueOf(newestIngest.toInstant().toEpochMilli()) : lastTradeMs;
-            Long delay = newestMs == null || lastCommit == null ? null : Math.max(0, lastCommit.toInstant().toEpochMilli() - newestMs);
-            Long silence = lastTradeMs == null ? null : Math.max(0, System.currentTimeMillis() - lastTradeMs);
-            return new Freshness(iso(cutoff), cutoff.toInstant().toEpochMilli(), rows.getString(2), lastTrade == null ? null : iso(lastTrade), lastTradeMs,
-                    lastCommit == null ? null : iso(lastCommit), delay, silence, rows.getLong(5));
+            return rows.next() ? freshness(rows) : Freshness.UNKNOWN;
         }
+    }
+
+    /** The first {@link #FRESHNESS_COLUMNS} columns of the row, as {@link #FRESHNESS} selects them. */
+    private static Freshness freshness(ResultSet rows)
+            throws SQLException
+    {
+        OffsetDateTime cutoff = rows.getObject(1, OffsetDateTime.class);
+        OffsetDateTime lastTrade = rows.getObject(3, OffsetDateTime.class);
+        OffsetDateTime lastCommit = rows.getObject(4, OffsetDateTime.class);
+        Long lastTradeMs = lastTrade == null ? null : lastTrade.toInstant().toEpochMilli();
+        OffsetDateTime newestIngest = rows.getObject(6, OffsetDateTime.class);
+        // A partition whose newest record was a dead letter has no trade at its last offset: then the trade time.
+        Long newestMs = newestIngest != null ? Long.valueOf(newestIngest.toInstant().toEpochMilli()) : lastTradeMs;
+        Long delay = newestMs == null || lastCommit == null ? null : Math.max(0, lastCommit.toInstant().toEpochMilli() - newestMs);
+        Long silence = lastTradeMs == null ? null : Math.max(0, System.currentTimeMillis() - lastTradeMs);
+        return new Freshness(iso(cutoff), cutoff.toInstant().toEpochMilli(), rows.getString(2), lastTrade == null ? null : iso(lastTrade), lastTradeMs,
+                lastCommit == null ? null : iso(lastCommit), delay, silence, rows.getLong(5));
     }
 
     public List<BatchRun> batchRuns(int limit)

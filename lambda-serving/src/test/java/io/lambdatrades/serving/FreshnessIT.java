@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The freshness's newest trade and late count over what the speed sink and the real publish leave: a late
@@ -52,6 +53,34 @@ class FreshnessIT
         Freshness withAfter = queries.freshness();
         assertThat(withAfter.lastTradeMs()).isEqualTo(after.trade().ts());
         assertThat(withAfter.lateTrades()).isEqualTo(1);
+    }
+
+    @Test
+    void theSymbolListCarriesTheFreshnessOfItsOwnRead(EmbeddedPostgresServer postgres)
+            throws Exception
+    {
+        PostgresConnection database = TestDatabases.fresh(postgres, "serving_symbol_list");
+        PGSimpleDataSource source = new PGSimpleDataSource();
+        source.setURL(database.jdbcUrl());
+        source.setUser(database.user());
+        source.setPassword(database.password());
+        ServingQueries queries = new ServingQueries(source);
+        SymbolList empty = queries.symbolList();
+        assertThat(empty.symbols()).as("no trade yet").isEmpty();
+        assertThat(empty.freshness().cutoffMs()).isEqualTo(queries.freshness().cutoffMs());
+        assertThat(empty.freshness().lastTradeMs()).isNull();
+
+        ServingData data = new ServingData(database);
+        data.speed(List.of(trade(DAY_BEFORE + 1_000, 0)));
+        data.publish(List.of(trade(DAY_BEFORE + 1_000, 0)), CUTOFF);
+        SentTrade late = trade(DAY_BEFORE + 3_000, 1);
+        data.speed(List.of(late));
+        SymbolList list = queries.symbolList();
+        // The late trade waits for the next batch run to enter the merged views; the freshness counts it.
+        assertThat(list.symbols()).extracting(SymbolSummary::symbol, SymbolSummary::price).containsExactly(tuple("AAPL", 100.0));
+        assertThat(list.freshness().cutoffMs()).isEqualTo(CUTOFF.toEpochMilli());
+        assertThat(list.freshness().lastTradeMs()).isEqualTo(late.trade().ts());
+        assertThat(list.freshness().lateTrades()).isEqualTo(1);
     }
 
     private static SentTrade trade(long ts, long offset)
