@@ -3,7 +3,7 @@
 # (Debian's postgresql package: initdb, pg_ctl, psql, pgbench), this checkout's migrations applied in
 # order, the ServingLoadBenchmark's data (50 symbols, a year of batch days and hours, a week of batch
 # minutes, today's minutes so far in the speed layer and their rollups), then each query for N seconds
-# from one client, unprepared and prepared. The API's symbol list is read from ServingQueries itself.
+# from one client, unprepared and prepared. The API's symbol list (with its freshness) is read from ServingQueries itself.
 # Usage: bench/views-pgbench.sh [seconds, default 5] [jit on|off, default off]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -49,9 +49,17 @@ if "${psql[@]}" -tAc "SELECT to_regproc('lambda.refresh_symbol_summaries') IS NO
 else
   queries="latest symbols daily minute"
 fi
-python3 - "$root/lambda-serving/src/main/java/io/lambdatrades/serving/ServingQueries.java" > "$work/symbols.sql" <<'PY'
+python3 - "$root/lambda-serving/src/main/java/io/lambdatrades/serving/ServingQueries.java" "$root/lambda-common/src/main/java/io/lambdatrades/common/SpeedQueryNames.java" > "$work/symbols.sql" <<'PY'
 import re, sys
-print(re.search(r'SYMBOLS = """(.*?)""";', open(sys.argv[1]).read(), re.S).group(1).strip() + ";")
+source, names = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+block = lambda name: re.search(name + r' = """(.*?)"""', source, re.S).group(1).strip()
+if 'SYMBOL_LIST = """' in source:
+    # The symbol list with the views' freshness, as the API sends it: FRESHNESS formatted with the speed query names.
+    name = lambda constant: re.search(constant + r' = "([^"]+)"', names).group(1)
+    freshness = block("FRESHNESS").replace("'%s'", "'" + name("QUERY") + "'", 1).replace("'%s'", "'" + name("REAL_TIME_GROUPS") + "'", 1)
+    print(block("SYMBOL_LIST").replace("%s", freshness) + ";")
+else:
+    print(block("SYMBOLS") + ";")
 PY
 day_ago="$(date -u -d '24 hours ago' +%Y-%m-%dT%H:%M:00Z)"; month_ago="$(date -u -d '29 days ago' +%Y-%m-%dT00:00:00Z)"
 echo "SELECT * FROM lambda.serving_latest;" > "$work/latest.sql"

@@ -28,11 +28,6 @@ import static java.util.Objects.requireNonNull;
  */
 public final class ServingQueries
 {
-    // Kept by the speed commit and the publish (V17): serving_latest with each symbol's hourly closes of its last 24 hours.
-    private static final String SYMBOLS = """
-            SELECT symbol, price, change, pct_change, previous_close, date, day_open, day_high, day_low, day_volume,
-                   day_trades, day_vwap, last_trade_ts, hourly_closes
-            FROM lambda.symbol_summaries ORDER BY symbol""";
     private static final String SYMBOL_EXISTS = """
             SELECT EXISTS (SELECT 1 FROM lambda.batch_daily WHERE symbol = ?) OR EXISTS (SELECT 1 FROM lambda.speed_minute WHERE symbol = ?)
                    OR EXISTS (SELECT 1 FROM lambda.speed_trades WHERE symbol = ?)""";
@@ -72,8 +67,13 @@ public final class ServingQueries
                     JOIN lambda.speed_trades t ON t.kafka_partition = o.kafka_partition AND t.kafka_offset = o.next_offset - 1)
             FROM lambda.cutoff c""".formatted(SpeedQueryNames.QUERY, SpeedQueryNames.REAL_TIME_GROUPS);
     private static final int FRESHNESS_COLUMNS = 6;
-    // The symbol list's rows beside the freshness row: one round trip, one snapshot (no symbol: one row of nulls).
-    private static final String SYMBOL_LIST = "SELECT f.*, s.* FROM (" + FRESHNESS + ") f LEFT JOIN LATERAL (" + SYMBOLS + ") s ON true ORDER BY s.symbol";
+    // symbol_summaries, kept by the speed commit and the publish (V17): serving_latest with each symbol's hourly
+    // closes of its last 24 hours, beside the freshness row: one round trip, one snapshot (no symbol: a row of nulls).
+    private static final String SYMBOL_LIST = """
+            WITH f AS MATERIALIZED (%s)
+            SELECT f.*, s.symbol, s.price, s.change, s.pct_change, s.previous_close, s.date, s.day_open, s.day_high, s.day_low, s.day_volume,
+                   s.day_trades, s.day_vwap, s.last_trade_ts, s.hourly_closes
+            FROM f LEFT JOIN lambda.symbol_summaries s ON true ORDER BY s.symbol""".formatted(FRESHNESS);
     private static final String RUNS = """
             SELECT run_id, period_start, period_end, trigger, state, queued_at, started_at, ended_at, attempts, error,
                    next_attempt_at, trades_absorbed, rows_published, offsets_lost, audit_differences
