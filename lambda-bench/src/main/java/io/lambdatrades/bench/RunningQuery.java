@@ -2,6 +2,7 @@ package io.lambdatrades.bench;
 
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.SpeedQueryNames;
+import io.lambdatrades.common.config.Settings;
 import io.lambdatrades.embedded.EmbeddedKafka;
 import io.lambdatrades.speed.RealTimeGroupWriter;
 import io.lambdatrades.speed.RealTimeSpeedQuery;
@@ -39,8 +40,7 @@ final class RunningQuery
             throws TimeoutException
     {
         if (mode.equals("realtime")) {
-            RealTimeGroupWriter writer = new RealTimeGroupWriter(database, kafka.bootstrapServers(), topic + ".dlq",
-                    Duration.ofMillis(Long.getLong("group.ms", 5)), Integer.getInteger("group.trades", 500));
+            RealTimeGroupWriter writer = new RealTimeGroupWriter(database, kafka.bootstrapServers(), topic + ".dlq", Duration.ofMillis(groupMillis()), groupTrades());
             return new RunningQuery(new RealTimeSpeedQuery(spark, kafka.bootstrapServers(), topic, checkpoint, RealTimeSpeedQuery.EPOCH, writer).start(), null, database);
         }
         SpeedBatchWriter writer = new SpeedBatchWriter(new SpeedSink(database, SpeedQueryNames.QUERY), deadLetter -> CompletableFuture.completedFuture(null));
@@ -67,12 +67,23 @@ final class RunningQuery
     String split(BatchDurations durations)
     {
         if (microBatchWriter == null) {
-            return "groups of up to " + Integer.getInteger("group.trades", 500) + " trades or " + Long.getLong("group.ms", 5) + " ms";
+            return "groups of up to " + groupTrades() + " trades or " + groupMillis() + " ms";
         }
         SpeedBatchWriter.Timings timings = microBatchWriter.timings();
         return String.format(Locale.ROOT, "%d batches, per batch %d ms in Spark (read + collect), %d ms writing to PostgreSQL; Spark's own split: %s",
                 timings.batches(), timings.collectMillis() / Math.max(1, timings.batches()), timings.writeMillis() / Math.max(1, timings.batches()),
                 durations.describe());
+    }
+
+    // lambda speed's defaults unless -Dgroup.ms or -Dgroup.trades says otherwise.
+    private static long groupMillis()
+    {
+        return Long.getLong("group.ms", Long.parseLong(Settings.SPEED_GROUP_MS.defaultValue()));
+    }
+
+    private static int groupTrades()
+    {
+        return Integer.getInteger("group.trades", Integer.parseInt(Settings.SPEED_GROUP_TRADES.defaultValue()));
     }
 
     void stop()

@@ -101,8 +101,8 @@ public final class Settings
             "How the speed query runs: realtime (Spark's real-time mode: each trade written within milliseconds, in small groups) or microbatch", oneOf("realtime", "microbatch"));
     public static final Setting<Integer> SPEED_GROUP_MS = Setting.of("speed.group.ms", "5",
             "Real-time mode: longest a trade waits for others before its group is committed to PostgreSQL", intAtLeast(1));
-    public static final Setting<Integer> SPEED_GROUP_TRADES = Setting.of("speed.group.trades", "500",
-            "Real-time mode: most trades one PostgreSQL transaction commits", intAtLeast(1));
+    public static final Setting<Integer> SPEED_GROUP_TRADES = Setting.of("speed.group.trades", "2000",
+            "Real-time mode: most trades one PostgreSQL transaction commits (a backlog is worked off in groups this large)", intAtLeast(1));
     public static final Setting<Boolean> SPEED_ENABLED = Setting.of("speed.enabled", "true",
             "Whether lambda up runs the speed layer (a child JVM it restarts when it dies)", bool());
 

@@ -32,7 +32,7 @@ class ConfigLoaderTest
                 new FinnhubConfig(URI.create("wss://ws.finnhub.io"), Optional.empty(), 50, Duration.ofSeconds(90)),
                 new ReplayConfig(Optional.empty(), 1)));
         assertThat(config.speed()).isEqualTo(new SpeedConfig(true, SparkConfig.local(2), Duration.ofMillis(100), 100_000, ValueParsers.location(Path.of("data").resolve("checkpoints/speed")),
-                true, Duration.ofMillis(5), 500));
+                true, Duration.ofMillis(5), 2000));
         assertThat(config.serving()).isEqualTo(new ServingConfig(true, "127.0.0.1", 8080, 256, true, ""));
     }
 
