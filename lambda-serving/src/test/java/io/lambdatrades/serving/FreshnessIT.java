@@ -31,11 +31,7 @@ class FreshnessIT
             throws Exception
     {
         PostgresConnection database = TestDatabases.fresh(postgres, "serving_freshness");
-        PGSimpleDataSource source = new PGSimpleDataSource();
-        source.setURL(database.jdbcUrl());
-        source.setUser(database.user());
-        source.setPassword(database.password());
-        ServingQueries queries = new ServingQueries(source);
+        ServingQueries queries = queries(database);
         ServingData data = new ServingData(database);
         List<SentTrade> absorbed = List.of(trade(DAY_BEFORE + 1_000, 0), trade(DAY_BEFORE + 2_000, 1));
         data.speed(absorbed);
@@ -60,11 +56,7 @@ class FreshnessIT
             throws Exception
     {
         PostgresConnection database = TestDatabases.fresh(postgres, "serving_symbol_list");
-        PGSimpleDataSource source = new PGSimpleDataSource();
-        source.setURL(database.jdbcUrl());
-        source.setUser(database.user());
-        source.setPassword(database.password());
-        ServingQueries queries = new ServingQueries(source);
+        ServingQueries queries = queries(database);
         SymbolList empty = queries.symbolList();
         assertThat(empty.symbols()).as("no trade yet").isEmpty();
         assertThat(empty.freshness().cutoffMs()).isEqualTo(queries.freshness().cutoffMs());
@@ -81,6 +73,15 @@ class FreshnessIT
         assertThat(list.freshness().cutoffMs()).isEqualTo(CUTOFF.toEpochMilli());
         assertThat(list.freshness().lastTradeMs()).isEqualTo(late.trade().ts());
         assertThat(list.freshness().lateTrades()).isEqualTo(1);
+    }
+
+    private static ServingQueries queries(PostgresConnection database)
+    {
+        PGSimpleDataSource source = new PGSimpleDataSource();
+        source.setURL(database.jdbcUrl());
+        source.setUser(database.user());
+        source.setPassword(database.password());
+        return new ServingQueries(source);
     }
 
     private static SentTrade trade(long ts, long offset)
