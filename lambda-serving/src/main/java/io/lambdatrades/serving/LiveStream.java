@@ -40,7 +40,7 @@ public final class LiveStream
         implements AutoCloseable
 {
     private static final Logger log = LoggerFactory.getLogger(LiveStream.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ServingJson.mapper();
     private static final int WRITER_THREADS = 8;
     private static final long STUCK_AFTER_MS = 10_000;
     private static final long KEEPALIVE_SECONDS = 5;

@@ -20,7 +20,7 @@ import static java.util.Objects.requireNonNull;
 /** The handlers of SPEC 7's read and write endpoints; every answer is JSON. */
 final class ServingApi
 {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ServingJson.mapper();
     private static final int DEFAULT_TRADES = 50;
     private static final int MAX_TRADES = 1_000;
     private static final int DEFAULT_RUNS = 50;

@@ -31,7 +31,7 @@ public final class ServingServer
         implements AutoCloseable
 {
     private static final Logger log = LoggerFactory.getLogger(ServingServer.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ServingJson.mapper();
     // An answer is reused while no commit changed the data, never once it is 100 ms older than the
     // last commit: the live stream's version is bumped by every commit's NOTIFY.
     private static final long CACHE_MIN_REFRESH_MS = 100;

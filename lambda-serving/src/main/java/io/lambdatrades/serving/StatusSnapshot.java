@@ -16,7 +16,7 @@ import static java.util.Objects.requireNonNull;
 final class StatusSnapshot
 {
     private static final Logger log = LoggerFactory.getLogger(StatusSnapshot.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ServingJson.mapper();
 
     private final StatusSource source;
     private final long maxAgeMs;

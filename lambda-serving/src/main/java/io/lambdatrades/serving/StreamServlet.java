@@ -25,7 +25,7 @@ final class StreamServlet
         extends HttpServlet
 {
     static final String PATH = "/api/v1/stream";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ServingJson.mapper();
 
     private final transient LiveStream stream;
 
