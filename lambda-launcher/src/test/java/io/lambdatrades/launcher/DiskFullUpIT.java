@@ -34,8 +34,8 @@ class DiskFullUpIT
         // CI runs as root and must prove this case; elsewhere it is skipped, visibly.
         assertThat(mount == 0 || !"true".equals(System.getenv("CI"))).as("under CI=true the tmpfs must mount (needs root)").isTrue();
         assumeThat(mount).as("mounting a tmpfs (needs root)").isZero();
+        Path dataDir = mountPoint.resolve("data");
         try {
-            Path dataDir = mountPoint.resolve("data");
             Path filler = mountPoint.resolve("filler");
             long recordsBeforeFull;
             try (LambdaProcess up = LambdaProcess.start(Map.of(), "up", "--data-dir", dataDir.toString(), "--rate", "500")) {
@@ -54,11 +54,17 @@ class DiskFullUpIT
 
             Files.delete(filler);
             try (LambdaProcess up = LambdaProcess.start(Map.of(), "up", "--data-dir", dataDir.toString(), "--rate", "500")) {
-                JsonNode status = awaitStatus(dataDir,
-                        // A status whose Kafka probe did not answer in time says 0 records: wait for one that did.
-                        s -> "running".equals(s.at("/layers/speed/state").asText()) && s.at("/speed/lag").asLong(Long.MAX_VALUE) < 1_000
-                                && s.at("/topics/trades/records").asLong() > 0,
-                        Duration.ofMinutes(3));
+                JsonNode status;
+                try {
+                    status = awaitStatus(dataDir,
+                            // A status whose Kafka probe did not answer in time says 0 records: wait for one that did.
+                            s -> "running".equals(s.at("/layers/speed/state").asText()) && s.at("/speed/lag").asLong(Long.MAX_VALUE) < 1_000
+                                    && s.at("/topics/trades/records").asLong() > 0,
+                            Duration.ofMinutes(3));
+                }
+                catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + "\nup's stderr:\n" + up.stderr(), e);
+                }
                 // Nothing Kafka had before the disk filled is gone: the log holds it plus what this run added.
                 assertThat(status.at("/topics/trades/records").asLong()).isGreaterThanOrEqualTo(recordsBeforeFull + status.at("/ingest/trades").asLong());
 
@@ -70,9 +76,25 @@ class DiskFullUpIT
                 assertThat(up.waitFor(Duration.ofMinutes(2))).isZero();
             }
         }
+        catch (AssertionError | RuntimeException e) {
+            throw withLogs(e, dataDir.resolve("logs"));
+        }
         finally {
             run("umount", "-l", mountPoint.toString());
         }
+    }
+
+    /** The logs of a failed run outlive the tmpfs (in target/failsafe-reports), and their last lines join the failure. */
+    private static AssertionError withLogs(Throwable failure, Path logs)
+            throws IOException, InterruptedException
+    {
+        Path kept = Path.of("target", "failsafe-reports", "DiskFullUpIT-logs");
+        Files.createDirectories(kept);
+        run("cp", "-r", logs.toString(), kept.toString());
+        Path log = logs.resolve("lambda.log");
+        List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of("(no " + log + ")");
+        String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        return new AssertionError(failure.getMessage() + "\nlambda.log's last lines:\n" + tail, failure);
     }
 
     private static int run(String... command)
