@@ -48,7 +48,8 @@ final class LambdaProcess
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(key -> key.startsWith("LAMBDA_") || key.equals("FINNHUB_TOKEN"));
-        builder.environment().put("LAMBDA_JAVA_OPTS", "-Xmx768m");
+        // C1 for every JVM, the speed layer's too: a test's JVMs live minutes, which C2's compiler threads cost more than they give.
+        builder.environment().put("LAMBDA_JAVA_OPTS", "-Xmx768m -XX:TieredStopAtLevel=1");
         // Tests run side by side: the dashboard on a free port (published in run/serving.json), never 8080.
         builder.environment().put("LAMBDA_SERVING_PORT", "0");
         builder.environment().putAll(environment);
