@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import static io.lambdatrades.launcher.SystemProbe.awaitStatus;
+import static io.lambdatrades.launcher.SystemProbe.logTails;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
@@ -77,7 +78,7 @@ class DiskFullUpIT
             }
         }
         catch (AssertionError | RuntimeException e) {
-            throw withLogs(e, dataDir.resolve("logs"));
+            throw withLogs(e, dataDir);
         }
         finally {
             run("umount", "-l", mountPoint.toString());
@@ -85,16 +86,13 @@ class DiskFullUpIT
     }
 
     /** The logs of a failed run outlive the tmpfs (in target/failsafe-reports), and their last lines join the failure. */
-    private static AssertionError withLogs(Throwable failure, Path logs)
+    private static AssertionError withLogs(Throwable failure, Path dataDir)
             throws IOException, InterruptedException
     {
         Path kept = Path.of("target", "failsafe-reports", "DiskFullUpIT-logs");
         Files.createDirectories(kept);
-        run("cp", "-r", logs.toString(), kept.toString());
-        Path log = logs.resolve("lambda.log");
-        List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of("(no " + log + ")");
-        String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        return new AssertionError(failure.getMessage() + "\nlambda.log's last lines:\n" + tail, failure);
+        run("cp", "-r", dataDir.resolve("logs").toString(), kept.toString());
+        return new AssertionError(failure.getMessage() + logTails(dataDir, 30), failure);
     }
 
     private static int run(String... command)

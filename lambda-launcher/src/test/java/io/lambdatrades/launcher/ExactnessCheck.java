@@ -6,14 +6,12 @@ import io.lambdatrades.embedded.testing.ExpectedAggregates.Aggregate;
 import io.lambdatrades.embedded.testing.ExpectedAggregates.SentTrade;
 import io.lambdatrades.embedded.testing.KafkaTopics;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -22,8 +20,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
+import static io.lambdatrades.launcher.SystemProbe.logTails;
 import static io.lambdatrades.launcher.SystemProbe.query;
 import static io.lambdatrades.launcher.SystemProbe.readAggregates;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,10 +57,10 @@ record ExactnessCheck(Path dataDir, Map<String, String> environment, List<String
             run = LambdaProcess.run(environment, "batch", "run", "--data-dir", dataDir.toString());
         }
         catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + logTails(), e);
+            throw new AssertionError(e.getMessage() + logTails(dataDir, 20), e);
         }
         if (run.exitCode() != 0) {
-            throw new AssertionError("lambda batch run exited with " + run.exitCode() + ":\n" + run.stdout() + run.stderr() + logTails());
+            throw new AssertionError("lambda batch run exited with " + run.exitCode() + ":\n" + run.stdout() + run.stderr() + logTails(dataDir, 20));
         }
         LambdaProcess.Result master = LambdaProcess.run(environment, "sql", "--data-dir", dataDir.toString(),
                 "SELECT count(*) AS trades, count(DISTINCT kafka_partition, kafka_offset) AS distinct_offsets FROM lambda.trades_raw");
@@ -113,20 +111,5 @@ record ExactnessCheck(Path dataDir, Map<String, String> environment, List<String
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(url + ": " + response.body()).isEqualTo(200);
         return response.body();
-    }
-
-    /** The last lines of each log of the data directory: why a run waited or failed, once the temporary directory is gone. */
-    private String logTails()
-            throws IOException
-    {
-        StringBuilder tails = new StringBuilder();
-        try (Stream<Path> logs = Files.list(dataDir.resolve("logs"))) {
-            for (Path log : logs.filter(path -> path.toString().endsWith(".log")).sorted().toList()) {
-                List<String> lines = Files.readAllLines(log);
-                tails.append("\n--- ").append(log.getFileName()).append(", last lines:\n")
-                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())));
-            }
-        }
-        return tails.toString();
     }
 }

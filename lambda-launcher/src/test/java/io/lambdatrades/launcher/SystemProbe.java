@@ -13,12 +13,15 @@ import io.lambdatrades.launcher.status.StatusProbe;
 
 import org.awaitility.core.ConditionTimeoutException;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
 
@@ -50,6 +53,25 @@ final class SystemProbe
             throw new AssertionError(e.getMessage() + "; the last status: " + last[0], e);
         }
         return last[0];
+    }
+
+    /** The last lines of each log of the data directory: why a command waited or failed, once a temporary directory is gone. */
+    static String logTails(Path dataDir, int lines)
+            throws IOException
+    {
+        Path logDir = dataDir.resolve("logs");
+        if (!Files.isDirectory(logDir)) {
+            return "\n(no " + logDir + ")";
+        }
+        StringBuilder tails = new StringBuilder();
+        try (Stream<Path> logs = Files.list(logDir)) {
+            for (Path log : logs.filter(path -> path.toString().endsWith(".log")).sorted().toList()) {
+                List<String> all = Files.readAllLines(log);
+                tails.append("\n--- ").append(log.getFileName()).append(", last lines:\n")
+                        .append(String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size())));
+            }
+        }
+        return tails.toString();
     }
 
     /** The aggregate rows of an API answer ({@code {"rows": [...]}}), keyed as {@link ExpectedAggregates#of}. */
