@@ -51,8 +51,9 @@ public final class EmbeddedKafka
     public static EmbeddedKafka start(Path logDir, int port, int controllerPort)
     {
         requireNonNull(logDir, "logDir is null");
-        int clientPort = Ports.choose(port, "kafka.port");
-        int quorumPort = Ports.choose(controllerPort, "kafka.controller.port");
+        PortAllocator ports = new PortAllocator();
+        int clientPort = ports.choose(port, "kafka.port");
+        int quorumPort = ports.choose(controllerPort, "kafka.controller.port");
         Properties properties = brokerProperties(logDir, clientPort, quorumPort);
         KafkaConfig config = new KafkaConfig(properties);
         formatOnFirstStart(logDir);

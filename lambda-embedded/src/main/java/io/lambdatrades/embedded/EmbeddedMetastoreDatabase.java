@@ -39,12 +39,12 @@ public final class EmbeddedMetastoreDatabase
 
     /**
      * @param directory where Derby keeps the database and its log, created when missing
-     * @param port 0 for a free one
+     * @param port 0 for a free one; servers that start side by side take theirs from one {@link PortAllocator}
      */
     public static EmbeddedMetastoreDatabase start(Path directory, int port)
     {
         requireNonNull(directory, "directory is null");
-        int serverPort = Ports.choose(port, "metastore.port");
+        int serverPort = new PortAllocator().choose(port, "metastore.port");
         try {
             Files.createDirectories(directory);
             // Derby reads its home and log file from system properties only, when the server boots.

@@ -43,13 +43,13 @@ public final class EmbeddedPostgresServer
     /**
      * @param dataDir the cluster's directory, created and initialised on first start
      * @param binariesDir where the server binaries are unpacked (shared by instances, kept between runs)
-     * @param port 0 for a free one
+     * @param port 0 for a free one; servers that start side by side take theirs from one {@link PortAllocator}
      */
     public static EmbeddedPostgresServer start(Path dataDir, Path binariesDir, int port)
     {
         requireNonNull(dataDir, "dataDir is null");
         requireNonNull(binariesDir, "binariesDir is null");
-        int serverPort = Ports.choose(port, "postgres.port");
+        int serverPort = new PortAllocator().choose(port, "postgres.port");
         try {
             Files.createDirectories(dataDir);
             Files.createDirectories(binariesDir);

@@ -3,7 +3,7 @@ package io.lambdatrades.launcher;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.Trade;
 import io.lambdatrades.embedded.EmbeddedKafka;
-import io.lambdatrades.embedded.Ports;
+import io.lambdatrades.embedded.PortAllocator;
 import io.lambdatrades.embedded.testing.ExpectedAggregates;
 import io.lambdatrades.embedded.testing.ExpectedAggregates.Aggregate;
 import io.lambdatrades.embedded.testing.KafkaTopics;
@@ -66,7 +66,7 @@ class ClusterRouteIT
             LocalDate day = UtcDay.stableFor(Duration.ofMinutes(8));
             long today = day.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
             TestTrades.produce(kafka.bootstrapServers(), topic, spread(new Random(31), 3_000, today - 2 * DAY, System.currentTimeMillis() - 60_000));
-            int port = Ports.free();
+            int port = new PortAllocator().free();
             Map<String, String> environment = Map.of(
                     "LAMBDA_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                     "LAMBDA_KAFKA_TOPIC", topic,

@@ -3,7 +3,7 @@ package io.lambdatrades.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.embedded.EmbeddedKafka;
-import io.lambdatrades.embedded.Ports;
+import io.lambdatrades.embedded.PortAllocator;
 import io.lambdatrades.embedded.testing.KafkaTopics;
 import io.lambdatrades.ingest.testing.FinnhubProtocolServer;
 import io.lambdatrades.ingest.testing.FinnhubProtocolServer.TokenRefusal;
@@ -46,9 +46,10 @@ class ExternalFaultsIT
         UtcDay.stableFor(Duration.ofMinutes(8));
         Path dataDir = dir.resolve("data");
         Path kafkaLog = dir.resolve("kafka");
-        int kafkaPort = Ports.free();
-        int controllerPort = Ports.free();
-        int apiPort = Ports.free();
+        PortAllocator ports = new PortAllocator();
+        int kafkaPort = ports.free();
+        int controllerPort = ports.free();
+        int apiPort = ports.free();
         EmbeddedKafka kafka = EmbeddedKafka.start(kafkaLog, kafkaPort, controllerPort);
         try (ExternalPostgres postgres = ExternalPostgres.start();
                 FinnhubProtocolServer server = FinnhubProtocolServer.start(TOKEN, 50, TokenRefusal.HTTP_401)) {

@@ -1,6 +1,6 @@
 package io.lambdatrades.launcher;
 
-import io.lambdatrades.embedded.Ports;
+import io.lambdatrades.embedded.PortAllocator;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,7 +44,7 @@ final class ExternalPostgres
         Path root = Files.createTempDirectory("lambda-external-pg");
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path dataDir = root.resolve("cluster");
-        ExternalPostgres server = new ExternalPostgres(bin, dataDir, Ports.free());
+        ExternalPostgres server = new ExternalPostgres(bin, dataDir, new PortAllocator().free());
         if (isRoot()) {
             run(List.of("chown", "postgres:postgres", root.toString()), false);
         }

@@ -3,7 +3,7 @@ package io.lambdatrades.launcher;
 import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.embedded.EmbeddedKafka;
 import io.lambdatrades.embedded.EmbeddedPostgresServer;
-import io.lambdatrades.embedded.Ports;
+import io.lambdatrades.embedded.PortAllocator;
 import io.lambdatrades.embedded.testing.ExpectedAggregates;
 import io.lambdatrades.embedded.testing.ExpectedAggregates.Aggregate;
 import io.lambdatrades.embedded.testing.ExpectedSpeedViews;
@@ -113,7 +113,8 @@ class SparkClusterIT
         static StandaloneCluster start(Path dir)
                 throws IOException
         {
-            int masterPort = Ports.free();
+            PortAllocator ports = new PortAllocator();
+            int masterPort = ports.free();
             Path workDir = Files.createDirectories(dir.resolve("worker"));
             Path properties = Files.writeString(dir.resolve("spark.conf"), """
                     spark.executor.extraClassPath %s
@@ -121,10 +122,10 @@ class SparkClusterIT
                     spark.cores.max 4
                     """.formatted(CLASSPATH));
             Process master = start(dir, "master", "org.apache.spark.deploy.master.Master",
-                    "--host", "127.0.0.1", "--port", Integer.toString(masterPort), "--webui-port", Integer.toString(Ports.free()));
+                    "--host", "127.0.0.1", "--port", Integer.toString(masterPort), "--webui-port", Integer.toString(ports.free()));
             Process worker = start(dir, "worker", "org.apache.spark.deploy.worker.Worker",
                     // Real-time mode holds a task slot per Kafka partition (3) for as long as it runs.
-                    "--host", "127.0.0.1", "--cores", "4", "--memory", "1g", "--webui-port", Integer.toString(Ports.free()),
+                    "--host", "127.0.0.1", "--cores", "4", "--memory", "1g", "--webui-port", Integer.toString(ports.free()),
                     "--work-dir", workDir.toString(), "spark://127.0.0.1:" + masterPort);
             return new StandaloneCluster(masterPort, workDir, properties, master, worker);
         }

@@ -2,7 +2,7 @@ package io.lambdatrades.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lambdatrades.common.PostgresConnection;
-import io.lambdatrades.embedded.Ports;
+import io.lambdatrades.embedded.PortAllocator;
 import io.lambdatrades.ingest.testing.FinnhubProtocolServer;
 import io.lambdatrades.ingest.testing.FinnhubProtocolServer.TokenRefusal;
 import org.junit.jupiter.api.Test;
@@ -46,7 +46,7 @@ class WholeSystemIT
     void everyMergedAggregateEqualsTheDeliveredTradesThroughFaults()
             throws Exception
     {
-        int port = Ports.free();
+        int port = new PortAllocator().free();
         long today = UtcDay.stableFor(Duration.ofMinutes(8)).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
         try (FinnhubProtocolServer server = FinnhubProtocolServer.start(TOKEN, 50, TokenRefusal.HTTP_401);
                 LambdaProcess up = LambdaProcess.start(Map.of("FINNHUB_TOKEN", TOKEN, "LAMBDA_BATCH_AUDIT", "true", "LAMBDA_BATCH_RETRY_BACKOFF", "1s",

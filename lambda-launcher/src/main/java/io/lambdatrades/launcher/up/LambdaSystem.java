@@ -6,9 +6,11 @@ import io.lambdatrades.common.PostgresConnection;
 import io.lambdatrades.common.PostgresSchema;
 import io.lambdatrades.common.TradeTopics;
 import io.lambdatrades.common.config.LambdaConfig;
+import io.lambdatrades.common.config.Settings;
 import io.lambdatrades.embedded.EmbeddedKafka;
 import io.lambdatrades.embedded.EmbeddedMetastoreDatabase;
 import io.lambdatrades.embedded.EmbeddedPostgresServer;
+import io.lambdatrades.embedded.PortAllocator;
 import io.lambdatrades.ingest.IngestMetrics;
 import io.lambdatrades.launcher.Console;
 import io.lambdatrades.launcher.SchedulerCommand;
@@ -59,6 +61,8 @@ public final class LambdaSystem
     private final CountDownLatch closed = new CountDownLatch(1);
     private final long startedAt = System.currentTimeMillis();
     private final long pid = ProcessHandle.current().pid();
+    // Kafka, PostgreSQL and the metastore start side by side: one allocator keeps their free ports apart.
+    private final PortAllocator ports = new PortAllocator();
 
     private String bootstrapServers;
     private PostgresConnection postgres;
@@ -151,7 +155,8 @@ public final class LambdaSystem
             throws InterruptedException
     {
         bootstrapServers = config.kafka().bootstrapServers().orElseGet(() -> {
-            EmbeddedKafka kafka = EmbeddedKafka.start(config.dataDir().resolve("kafka"), config.kafka().port(), config.kafka().controllerPort());
+            EmbeddedKafka kafka = EmbeddedKafka.start(config.dataDir().resolve("kafka"),
+                    ports.choose(config.kafka().port(), Settings.KAFKA_PORT.key()), ports.choose(config.kafka().controllerPort(), Settings.KAFKA_CONTROLLER_PORT.key()));
             resources.push(kafka);
             return kafka.bootstrapServers();
         });
@@ -180,7 +185,7 @@ public final class LambdaSystem
         Optional<EmbeddedPostgresServer> server = config.postgres().jdbcUrl().isPresent()
                 ? Optional.empty()
                 : Optional.of(EmbeddedPostgresServer.start(
-                        config.dataDir().resolve("postgres"), config.dataDir().resolve("tmp").resolve("postgres-binaries"), config.postgres().port()));
+                        config.dataDir().resolve("postgres"), config.dataDir().resolve("tmp").resolve("postgres-binaries"), ports.choose(config.postgres().port(), Settings.POSTGRES_PORT.key())));
         PostgresService service = new PostgresService(
                 server.map(EmbeddedPostgresServer::connection)
                         .orElseGet(() -> new PostgresConnection(config.postgres().jdbcUrl().orElseThrow(), config.postgres().user(), config.postgres().password())),
@@ -213,7 +218,7 @@ public final class LambdaSystem
     /** The embedded metastore database, with Hive's tables created. */
     private EmbeddedMetastoreDatabase startMetastore()
     {
-        EmbeddedMetastoreDatabase metastore = EmbeddedMetastoreDatabase.start(config.batch().metastoreDir(), config.batch().metastorePort());
+        EmbeddedMetastoreDatabase metastore = EmbeddedMetastoreDatabase.start(config.batch().metastoreDir(), ports.choose(config.batch().metastorePort(), Settings.METASTORE_PORT.key()));
         try {
             MetastoreSchema.create(metastore.jdbcUrl(), config.batch().warehouseDir());
             return metastore;

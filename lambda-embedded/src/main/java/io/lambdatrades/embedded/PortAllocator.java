@@ -5,29 +5,50 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Port choice for servers bound to the loopback address. */
-public final class Ports
+/**
+ * Ports on the loopback address for the servers of one start, never the same one twice. A free port
+ * is found by binding port 0 and releasing it, so until its server binds it the kernel may hand it out
+ * again: two servers starting side by side (Kafka's two listeners, PostgreSQL beside Kafka) must share
+ * one allocator, which remembers what it gave.
+ */
+public final class PortAllocator
 {
-    private Ports() {}
+    private static final int MAX_PROBES = 100;
+
+    private final Set<Integer> handedOut = ConcurrentHashMap.newKeySet();
 
     /**
      * The port to use for a setting: a free one when 0, else the configured one, which must be free.
      *
      * @throws PortInUseException naming the setting when the configured port is taken
      */
-    public static int choose(int configured, String settingKey)
+    public int choose(int configured, String settingKey)
     {
         if (configured == 0) {
             return free();
         }
-        if (!isFree(configured)) {
+        if (!isFree(configured) || !handedOut.add(configured)) {
             throw new PortInUseException("port " + configured + " on 127.0.0.1 is in use (" + settingKey + "): stop what uses it or choose another port");
         }
         return configured;
     }
 
-    public static int free()
+    /** A port free now and not handed out before by this allocator. */
+    public int free()
+    {
+        for (int probe = 0; probe < MAX_PROBES; probe++) {
+            int port = probe();
+            if (handedOut.add(port)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("cannot find a free port on 127.0.0.1 in " + MAX_PROBES + " probes");
+    }
+
+    private static int probe()
     {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
@@ -37,7 +58,7 @@ public final class Ports
         }
     }
 
-    public static boolean isFree(int port)
+    private static boolean isFree(int port)
     {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
