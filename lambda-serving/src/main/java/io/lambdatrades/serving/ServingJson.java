@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 
 /** The serving layer's one JSON configuration: the API, the live stream, the status and the errors. */
-final class ServingJson
+public final class ServingJson
 {
     private ServingJson() {}
 
@@ -15,7 +15,7 @@ final class ServingJson
      * {@code Double.toString} does: short decimals directly, the others by Jackson's Schubfach writer (Java
      * 17's {@code Double.toString} took a fifth of the API's CPU under load, docs/benchmarks.md).
      */
-    static ObjectMapper mapper()
+    public static ObjectMapper mapper()
     {
         ShortDecimalSerializer doubles = new ShortDecimalSerializer();
         SimpleModule shortDecimals = new SimpleModule("short-decimals")

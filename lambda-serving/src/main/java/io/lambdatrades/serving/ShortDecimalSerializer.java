@@ -33,16 +33,16 @@ final class ShortDecimalSerializer
     {
         double number = value;
         char[] text = new char[MAX_LENGTH];
-        int length = shortDecimal(number, text);
-        if (length < 0) {
+        int start = shortDecimal(number, text);
+        if (start < 0) {
             generator.writeNumber(number);
         }
         else {
-            generator.writeNumber(text, 0, length);
+            generator.writeNumber(text, start, text.length - start);
         }
     }
 
-    /** Writes the double as its short decimal into {@code text} and returns its length, or -1 when it has none. */
+    /** Writes the double as its short decimal at the end of {@code text} and returns where it starts, or -1 when it has none. */
     static int shortDecimal(double number, char[] text)
     {
         double magnitude = Math.abs(number);
@@ -66,6 +66,7 @@ final class ShortDecimalSerializer
         return -1;
     }
 
+    /** Writes right to left, ending at {@code text}'s end, and returns where the decimal starts. */
     private static int write(boolean negative, long units, int fractionDigits, char[] text)
     {
         // 100.40 read back as the double, so does 100.4: the shorter is the one Jackson writes.
@@ -73,28 +74,23 @@ final class ShortDecimalSerializer
             units /= 10;
             fractionDigits--;
         }
-        long scale = (long) POWERS_OF_TEN[fractionDigits];
-        int position = 0;
+        int position = text.length;
+        if (fractionDigits == 0) {
+            text[--position] = '0';
+        }
+        for (int digit = 0; digit < fractionDigits; digit++) {
+            text[--position] = (char) ('0' + units % 10);
+            units /= 10;
+        }
+        text[--position] = '.';
+        do {
+            text[--position] = (char) ('0' + units % 10);
+            units /= 10;
+        }
+        while (units > 0);
         if (negative) {
-            text[position++] = '-';
+            text[--position] = '-';
         }
-        position = digits(units / scale, 1, text, position);
-        text[position++] = '.';
-        return digits(units % scale, Math.max(1, fractionDigits), text, position);
-    }
-
-    /** The value's decimal digits, left-padded with zeros to {@code width}. */
-    private static int digits(long value, int width, char[] text, int position)
-    {
-        int length = 1;
-        for (long rest = value / 10; rest > 0; rest /= 10) {
-            length++;
-        }
-        length = Math.max(width, length);
-        for (int index = position + length - 1; index >= position; index--) {
-            text[index] = (char) ('0' + value % 10);
-            value /= 10;
-        }
-        return position + length;
+        return position;
     }
 }
