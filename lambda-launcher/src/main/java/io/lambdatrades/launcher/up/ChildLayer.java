@@ -108,8 +108,6 @@ public final class ChildLayer
             }
             Duration delay = backoff.next();
             state.set("restarting");
-            restarts.incrementAndGet();
-            log.warn("The {} layer {}; restart {} in {} ms", name, lastError.get(), backoff.attempts(), delay.toMillis());
             try {
                 TimeUnit.MILLISECONDS.sleep(delay.toMillis());
             }
@@ -117,6 +115,13 @@ public final class ChildLayer
                 Thread.currentThread().interrupt();
                 break;
             }
+            // A signal to up's whole process group (systemd's stop, timeout) ends the child as up begins to stop:
+            // only a restart that happens is counted and reported.
+            if (stopping) {
+                break;
+            }
+            restarts.incrementAndGet();
+            log.warn("The {} layer {}; restart {} after {} ms", name, lastError.get(), backoff.attempts(), delay.toMillis());
         }
         state.set("stopped");
     }

@@ -59,6 +59,29 @@ class ChildLayerIT
         }
     }
 
+    @Test
+    void aChildThatEndsAsUpStopsIsNoRestart(@TempDir Path dir)
+            throws Exception
+    {
+        // A signal to up's whole process group ends the child as up begins to stop: the supervisor sees the
+        // exit first, the stop while it decides (close interrupts the policy's wait).
+        CountDownLatch exitSeen = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        ChildLayer layer = new ChildLayer("audit", List.of("audit", "--grain", "week", "--data-dir", dir.toString()), Map.of(),
+                dir.resolve("logs").resolve("audit.out"), exitCode -> {
+                    exitSeen.countDown();
+                    awaitQuietly(never);
+                    return ChildLayer.Exit.RESTART;
+                });
+        layer.start();
+        assertThat(exitSeen.await(1, TimeUnit.MINUTES)).isTrue();
+
+        layer.close();
+
+        assertThat(layer.state()).isEqualTo("stopped");
+        assertThat(layer.restarts()).isZero();
+    }
+
     private static void awaitQuietly(CountDownLatch latch)
     {
         try {
