@@ -18,9 +18,7 @@ class ChildLayerIT
     @Test
     void aLayerThatFailsLeavesItsOwnOneLineErrorForStatus(@TempDir Path dir)
     {
-        // A child that fails at once with one line of its own, as a layer does on a permanent error.
-        ChildLayer layer = new ChildLayer("audit", List.of("audit", "--grain", "week", "--data-dir", dir.toString()), Map.of(),
-                dir.resolve("logs").resolve("audit.out"), exitCode -> ChildLayer.Exit.FAILED);
+        ChildLayer layer = failingAudit(dir, exitCode -> ChildLayer.Exit.FAILED);
         layer.start();
         try {
             await().atMost(Duration.ofMinutes(1)).until(() -> layer.state().equals("failed"));
@@ -39,12 +37,7 @@ class ChildLayerIT
         // The policy holds the supervisor between the child's exit and its decision: status reads the layer meanwhile.
         CountDownLatch decided = new CountDownLatch(1);
         CountDownLatch exitSeen = new CountDownLatch(1);
-        ChildLayer layer = new ChildLayer("audit", List.of("audit", "--grain", "week", "--data-dir", dir.toString()), Map.of(),
-                dir.resolve("logs").resolve("audit.out"), exitCode -> {
-                    exitSeen.countDown();
-                    awaitQuietly(decided);
-                    return ChildLayer.Exit.FAILED;
-                });
+        ChildLayer layer = failingAudit(dir, holding(exitSeen, decided, ChildLayer.Exit.FAILED));
         layer.start();
         try {
             assertThat(exitSeen.await(1, TimeUnit.MINUTES)).isTrue();
@@ -67,12 +60,7 @@ class ChildLayerIT
         // exit first, the stop while it decides (close interrupts the policy's wait).
         CountDownLatch exitSeen = new CountDownLatch(1);
         CountDownLatch never = new CountDownLatch(1);
-        ChildLayer layer = new ChildLayer("audit", List.of("audit", "--grain", "week", "--data-dir", dir.toString()), Map.of(),
-                dir.resolve("logs").resolve("audit.out"), exitCode -> {
-                    exitSeen.countDown();
-                    awaitQuietly(never);
-                    return ChildLayer.Exit.RESTART;
-                });
+        ChildLayer layer = failingAudit(dir, holding(exitSeen, never, ChildLayer.Exit.RESTART));
         layer.start();
         assertThat(exitSeen.await(1, TimeUnit.MINUTES)).isTrue();
 
@@ -80,6 +68,22 @@ class ChildLayerIT
 
         assertThat(layer.state()).isEqualTo("stopped");
         assertThat(layer.restarts()).isZero();
+    }
+
+    /** A child that fails at once with one line of its own, as a layer does on a permanent error. */
+    private static ChildLayer failingAudit(Path dir, ChildLayer.ExitPolicy policy)
+    {
+        return new ChildLayer("audit", List.of("audit", "--grain", "week", "--data-dir", dir.toString()), Map.of(), dir.resolve("logs").resolve("audit.out"), policy);
+    }
+
+    /** Says when the supervisor has seen the exit, and holds its decision until released (or interrupted by close). */
+    private static ChildLayer.ExitPolicy holding(CountDownLatch exitSeen, CountDownLatch release, ChildLayer.Exit decision)
+    {
+        return exitCode -> {
+            exitSeen.countDown();
+            awaitQuietly(release);
+            return decision;
+        };
     }
 
     private static void awaitQuietly(CountDownLatch latch)
