@@ -45,8 +45,7 @@ class BatchLayerUpIT
         long start = System.currentTimeMillis() - TRADES.spanMillis();
         Path recording = dataDir.resolve("recording.ndjson");
         Files.write(recording, TRADES.lines(start));
-        Map<String, String> noSpeed = Map.of("LAMBDA_SPEED_ENABLED", "false", "LAMBDA_SCHEDULER_ENABLED", "false");
-        try (LambdaProcess up = LambdaProcess.start(noSpeed, "up", "--data-dir", dataDir.toString(), "--source", "replay", "--replay", recording.toString(), "--speed", "max")) {
+        try (LambdaProcess up = LambdaProcess.start(LambdaProcess.INGEST_ONLY, "up", "--data-dir", dataDir.toString(), "--source", "replay", "--replay", recording.toString(), "--speed", "max")) {
             JsonNode status = awaitStatus(dataDir, json -> json.at("/topics/trades/records").asLong() == TRADES.total(), Duration.ofMinutes(3));
             PostgresConnection postgres = new PostgresConnection(status.at("/postgres/jdbcUrl").asText(), "postgres", "");
 

@@ -127,7 +127,7 @@ class FeedSourcesIT
             assertThat(record.stdout()).contains("lambda record: stopped; 5 frames in " + recording);
         }
 
-        try (LambdaProcess up = LambdaProcess.start(Map.of(), "up", "--data-dir", dataDir.toString(), "--source", "replay", "--replay", recording.toString(), "--speed", "max")) {
+        try (LambdaProcess up = LambdaProcess.start(LambdaProcess.INGEST_ONLY, "up", "--data-dir", dataDir.toString(), "--source", "replay", "--replay", recording.toString(), "--speed", "max")) {
             // A replay at full speed can finish before the other layers report running: wait for both.
             JsonNode status = awaitStatus(dataDir, json -> "finished".equals(json.at("/layers/ingest/state").asText()) && json.at("/healthy").asBoolean(), Duration.ofMinutes(3));
             assertThat(status.at("/topics/trades/records").asLong()).isEqualTo(5);

@@ -18,6 +18,12 @@ import java.util.concurrent.TimeUnit;
 final class LambdaProcess
         implements AutoCloseable
 {
+    /**
+     * An {@code up} of Kafka, PostgreSQL and the ingester alone, for a test that no other layer concerns:
+     * each layer is a JVM, and the launcher's tests are bound by the CPU of the JVMs they start.
+     */
+    static final Map<String, String> INGEST_ONLY = Map.of("LAMBDA_SPEED_ENABLED", "false", "LAMBDA_SCHEDULER_ENABLED", "false", "LAMBDA_SERVING_ENABLED", "false");
+
     private final Process process;
     private final List<String> stdout = new CopyOnWriteArrayList<>();
     private final List<String> stderr = new CopyOnWriteArrayList<>();

@@ -41,7 +41,10 @@ class SpeedLayerUpIT
         Files.write(recording, frames());
         // At the recording's own pace the replay lasts 40 s, and small micro-batches work off a backlog in
         // many transactions: however slow the speed layer is to start, the kill falls mid-stream.
-        try (LambdaProcess up = LambdaProcess.start(Map.of("LAMBDA_SPEED_MODE", mode, "LAMBDA_SPEED_MAX_BATCH_TRADES", "500", "LAMBDA_SPEED_GROUP_TRADES", "50"), "up", "--data-dir", dataDir.toString(), "--source", "replay", "--replay", recording.toString(), "--speed", "1")) {
+        // The scheduler and the serving layer have nothing to do with it: off, as JVMs that would only take CPU.
+        Map<String, String> environment = Map.of("LAMBDA_SPEED_MODE", mode, "LAMBDA_SPEED_MAX_BATCH_TRADES", "500", "LAMBDA_SPEED_GROUP_TRADES", "50",
+                "LAMBDA_SCHEDULER_ENABLED", "false", "LAMBDA_SERVING_ENABLED", "false");
+        try (LambdaProcess up = LambdaProcess.start(environment, "up", "--data-dir", dataDir.toString(), "--source", "replay", "--replay", recording.toString(), "--speed", "1")) {
             JsonNode running = awaitStatus(dataDir, json -> json.at("/layers/speed/pid").asLong() > 0, Duration.ofMinutes(3));
             long firstPid = running.at("/layers/speed/pid").asLong();
             assertThat(firstPid).isNotEqualTo(up.pid());
