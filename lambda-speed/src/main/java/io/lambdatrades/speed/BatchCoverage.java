@@ -1,8 +1,7 @@
 package io.lambdatrades.speed;
 
 import io.lambdatrades.common.BatchRunState;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
+import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -34,40 +33,48 @@ import static java.util.Objects.requireNonNull;
  */
 record BatchCoverage(long cutoffMs, long catchUpUntilMs, Map<Integer, Long> publishedOffsets)
 {
-    // Taken first in the writer's transaction: a publish (which takes SHARE ROW EXCLUSIVE) is then wholly
-    // before this read or wholly after the commit, never between, so the cutoff read here stays true.
-    private static final String LOCK_MINUTES = "LOCK TABLE lambda.speed_minute IN ROW EXCLUSIVE MODE";
-    private static final String PENDING = """
+    // The lock is taken before any write of the writer's transaction: a publish (which takes SHARE ROW
+    // EXCLUSIVE) is then wholly before this read or wholly after the commit, never between, so the cutoff
+    // read here stays true. Two statements, one result, sent in one round trip after the writer's own.
+    static final String LOCK_AND_READ = """
+            LOCK TABLE lambda.speed_minute IN ROW EXCLUSIVE MODE;
             SELECT (SELECT cutoff_ts FROM lambda.cutoff),
-                   (SELECT max(period_end) FROM lambda.batch_runs WHERE trigger = 'catch-up' AND state IN %s)""".formatted(BatchRunState.UNFINISHED_SQL);
-    private static final String PUBLISHED = "SELECT kafka_partition, next_offset FROM lambda.published_offsets";
+                   (SELECT max(period_end) FROM lambda.batch_runs WHERE trigger = 'catch-up' AND state IN %s),
+                   (SELECT array_agg(kafka_partition ORDER BY kafka_partition) FROM lambda.published_offsets),
+                   (SELECT array_agg(next_offset ORDER BY kafka_partition) FROM lambda.published_offsets)""".formatted(BatchRunState.UNFINISHED_SQL);
 
     BatchCoverage
     {
         publishedOffsets = Map.copyOf(requireNonNull(publishedOffsets, "publishedOffsets is null"));
     }
 
-    /** Read in the writer's transaction, after locking out a publish until its commit. */
-    static BatchCoverage read(Connection connection)
+    /**
+     * Read in the writer's transaction, after locking out a publish until its commit: the next result of
+     * {@code statement}, which ran {@link #LOCK_AND_READ} after statements of its own.
+     */
+    static BatchCoverage readNext(Statement statement)
             throws SQLException
     {
-        try (Statement lock = connection.createStatement()) {
-            lock.execute(LOCK_MINUTES);
-        }
-        long from;
-        long until;
-        try (PreparedStatement statement = connection.prepareStatement(PENDING); ResultSet row = statement.executeQuery()) {
-            row.next();
-            from = millis(row.getTimestamp(1), 0);
-            until = Math.max(from, millis(row.getTimestamp(2), from));
-        }
-        Map<Integer, Long> published = new HashMap<>();
-        try (PreparedStatement statement = connection.prepareStatement(PUBLISHED); ResultSet rows = statement.executeQuery()) {
-            while (rows.next()) {
-                published.put(rows.getInt(1), rows.getLong(2));
+        while (!statement.getMoreResults()) {
+            if (statement.getUpdateCount() == -1) {
+                throw new SQLException("the speed commit's coverage read returned no row");
             }
         }
-        return new BatchCoverage(from, until, published);
+        try (ResultSet row = statement.getResultSet()) {
+            row.next();
+            long from = millis(row.getTimestamp(1), 0);
+            long until = Math.max(from, millis(row.getTimestamp(2), from));
+            Map<Integer, Long> published = new HashMap<>();
+            Array partitions = row.getArray(3);
+            if (partitions != null) {
+                Integer[] partition = (Integer[]) partitions.getArray();
+                Long[] nextOffset = (Long[]) row.getArray(4).getArray();
+                for (int i = 0; i < partition.length; i++) {
+                    published.put(partition[i], nextOffset[i]);
+                }
+            }
+            return new BatchCoverage(from, until, published);
+        }
     }
 
     boolean leftToCatchUp(KafkaTrade trade)

@@ -24,11 +24,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import static java.util.Objects.requireNonNull;
 
@@ -36,12 +36,15 @@ import static java.util.Objects.requireNonNull;
  * The sink of the speed query in real-time mode, one per executor task (a Kafka partition for a long
  * epoch): trades are gathered into small groups, each committed to PostgreSQL in one transaction when
  * it holds {@code groupTrades} trades or its first trade has waited {@code groupMax}, whichever comes
- * first, so that the commit's fsync is paid per group, not per trade. Exactly once without Spark's
- * batch ids: the {@link SpeedSink} writes only the trades past the partition's written offset, under
- * that offset's row lock, so a group replayed after a crash or a restart changes nothing. PostgreSQL
- * down: the group is retried with backoff and the task waits, reading nothing more; an error that a
- * retry cannot cure ({@link PostgresErrors}) fails the task. A record that is no trade is sent to the
- * dead-letter topic, and the send is acknowledged before the group after it commits its offsets.
+ * first, so that the commit's fsync is paid per group, not per trade. The commits run on a thread of
+ * their own, one at a time, while the task goes on reading into the next group: a trade that arrives
+ * during a commit is counted from its arrival, and its group commits as soon as that one is done, if it
+ * has waited long enough. Exactly once without Spark's batch ids: the {@link SpeedSink} writes only the
+ * trades past the partition's written offset, under that offset's row lock, so a group replayed after a
+ * crash or a restart changes nothing. PostgreSQL down: the group is retried with backoff and the task
+ * waits once the next group is full, reading nothing more; an error that a retry cannot cure
+ * ({@link PostgresErrors}) fails the task. A record that is no trade is sent to the dead-letter topic,
+ * and the send is acknowledged before the group after it commits its offsets.
  */
 public final class RealTimeGroupWriter
         extends ForeachWriter<Row>
@@ -56,18 +59,26 @@ public final class RealTimeGroupWriter
     private final String password;
     private final String bootstrapServers;
     private final String deadLetterTopic;
-    private final long groupMaxMillis;
+    private final long groupMaxNanos;
     private final int groupTrades;
 
     private transient SpeedSink sink;
     private transient KafkaProducer<byte[], byte[]> deadLetters;
     private transient TradeCodec codec;
+    private transient ReentrantLock lock;
+    // Signalled when the group fills, its deadline may have moved, or the task closes: the committer looks again.
+    private transient Condition groupChanged;
+    // Signalled when the committer takes a group or finishes one: the task may add or close.
+    private transient Condition groupTaken;
+    // Guarded by lock: the group being filled, its first trade's arrival, the dead letters sent since the last group was taken.
     private transient List<KafkaTrade> group;
     private transient long groupStartedAt;
-    private transient ScheduledExecutorService flusher;
     private transient List<Future<RecordMetadata>> deadLettersInFlight;
-    // What failed on the flusher thread, rethrown on the task's thread: the task fails, not just the timer.
-    private transient volatile RuntimeException flushFailure;
+    private transient boolean committing;
+    private transient boolean closing;
+    private transient Thread committer;
+    // What failed on the committer thread, rethrown on the task's thread: the task fails, not just the commits.
+    private transient volatile RuntimeException commitFailure;
 
     public RealTimeGroupWriter(PostgresConnection postgres, String bootstrapServers, String deadLetterTopic, Duration groupMax, int groupTrades)
     {
@@ -77,7 +88,7 @@ public final class RealTimeGroupWriter
         this.password = postgres.password();
         this.bootstrapServers = requireNonNull(bootstrapServers, "bootstrapServers is null");
         this.deadLetterTopic = requireNonNull(deadLetterTopic, "deadLetterTopic is null");
-        this.groupMaxMillis = requireNonNull(groupMax, "groupMax is null").toMillis();
+        this.groupMaxNanos = requireNonNull(groupMax, "groupMax is null").toNanos();
         this.groupTrades = groupTrades;
     }
 
@@ -86,94 +97,193 @@ public final class RealTimeGroupWriter
     {
         sink = new SpeedSink(new PostgresConnection(jdbcUrl, user, password), SpeedQueryNames.QUERY);
         codec = new TradeCodec();
+        lock = new ReentrantLock();
+        groupChanged = lock.newCondition();
+        groupTaken = lock.newCondition();
         group = new ArrayList<>(groupTrades);
         deadLettersInFlight = new ArrayList<>();
-        flushFailure = null;
-        flusher = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "lambda-speed-group-" + partitionId);
-            thread.setDaemon(true);
-            return thread;
-        });
-        // A group's deadline is checked often enough that it is kept within a millisecond or two.
-        long every = Math.max(1, groupMaxMillis / 2);
-        flusher.scheduleWithFixedDelay(this::flushIfDue, every, every, TimeUnit.MILLISECONDS);
+        committing = false;
+        closing = false;
+        commitFailure = null;
+        committer = new Thread(this::commitGroups, "lambda-speed-group-" + partitionId);
+        committer.setDaemon(true);
+        committer.start();
         return true;
     }
 
     @Override
     public void process(Row row)
     {
-        throwFlushFailure();
+        throwCommitFailure();
         byte[] value = row.getAs("value");
         KafkaTrade trade;
         try {
             trade = new KafkaTrade(codec.decode(value), row.<Integer>getAs("partition"), row.<Long>getAs("offset"));
         }
         catch (TradeDecodingException e) {
-            synchronized (this) {
-                deadLettersInFlight.add(deadLetters().send(new DeadLetter(value == null ? new byte[0] : value, e.getMessage(), "speed").toProducerRecord(deadLetterTopic)));
+            Future<RecordMetadata> send = deadLetters().send(new DeadLetter(value == null ? new byte[0] : value, e.getMessage(), "speed").toProducerRecord(deadLetterTopic));
+            lock.lock();
+            try {
+                deadLettersInFlight.add(send);
+            }
+            finally {
+                lock.unlock();
             }
             return;
         }
-        synchronized (this) {
+        lock.lock();
+        try {
+            // A full group waits for the committer to take it: the task reads nothing more meanwhile.
+            while (group.size() >= groupTrades && commitFailure == null) {
+                awaitCommitter();
+            }
+            throwCommitFailure();
             if (group.isEmpty()) {
                 groupStartedAt = System.nanoTime();
+                groupChanged.signal();
             }
             group.add(trade);
             if (group.size() >= groupTrades) {
-                flush();
+                groupChanged.signal();
             }
+        }
+        finally {
+            lock.unlock();
         }
     }
 
     @Override
     public void close(Throwable error)
     {
-        if (flusher != null) {
-            flusher.shutdownNow();
-        }
-        if (error == null) {
-            throwFlushFailure();
-            synchronized (this) {
-                flush();
-                awaitDeadLetters();
+        try {
+            if (committer != null) {
+                if (error == null) {
+                    commitTheRest();
+                }
+                committer.interrupt();
             }
         }
-        if (deadLetters != null) {
-            deadLetters.close();
-        }
-        if (sink != null) {
-            sink.close();
+        finally {
+            if (deadLetters != null) {
+                deadLetters.close();
+            }
+            if (sink != null) {
+                sink.close();
+            }
         }
     }
 
-    private synchronized void flushIfDue()
+    /** At the epoch's end: every group gathered is committed, and every dead letter sent is in its topic. */
+    private void commitTheRest()
     {
-        if (flushFailure != null) {
-            return;
-        }
+        lock.lock();
         try {
-            if (!group.isEmpty() && System.nanoTime() - groupStartedAt >= TimeUnit.MILLISECONDS.toNanos(groupMaxMillis)) {
-                flush();
+            closing = true;
+            groupChanged.signal();
+            while ((committing || !group.isEmpty()) && commitFailure == null) {
+                awaitCommitter();
             }
+            throwCommitFailure();
+            List<Future<RecordMetadata>> sent = List.copyOf(deadLettersInFlight);
+            deadLettersInFlight.clear();
+            awaitDeadLetters(sent);
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under the lock, on the task's thread: a stopped query stops the wait (PostgreSQL down, a commit retried). */
+    private void awaitCommitter()
+    {
+        try {
+            groupTaken.await();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("stopped while a group was being committed; the trades not committed are read again from Kafka at the restart", e);
+        }
+    }
+
+    /** The committer thread: takes each group when it is due and commits it, until the task closes or a commit fails. */
+    private void commitGroups()
+    {
+        try {
+            while (true) {
+                List<KafkaTrade> due;
+                List<Future<RecordMetadata>> sentBefore;
+                lock.lock();
+                try {
+                    long wait;
+                    while ((wait = untilDue()) > 0) {
+                        groupChanged.awaitNanos(wait);
+                    }
+                    if (group.isEmpty()) {
+                        return;
+                    }
+                    due = group;
+                    group = new ArrayList<>(groupTrades);
+                    // The dead letters sent before the group's last trade: acknowledged before its offsets advance past them.
+                    sentBefore = List.copyOf(deadLettersInFlight);
+                    deadLettersInFlight.clear();
+                    committing = true;
+                    groupTaken.signalAll();
+                }
+                finally {
+                    lock.unlock();
+                }
+                awaitDeadLetters(sentBefore);
+                commit(due);
+                lock.lock();
+                try {
+                    committing = false;
+                    groupTaken.signalAll();
+                }
+                finally {
+                    lock.unlock();
+                }
+            }
+        }
+        catch (InterruptedException e) {
+            // The task ended with an error, or closed: what was not committed is read again at the restart.
         }
         catch (RuntimeException e) {
-            flushFailure = e;
+            lock.lock();
+            try {
+                commitFailure = e;
+                committing = false;
+                groupTaken.signalAll();
+            }
+            finally {
+                lock.unlock();
+            }
         }
     }
 
-    private void throwFlushFailure()
+    /** Nanoseconds until the group is due, 0 when it is (or when the task closes with nothing left), under the lock. */
+    private long untilDue()
     {
-        RuntimeException failure = flushFailure;
+        if (group.isEmpty()) {
+            return closing ? 0 : Long.MAX_VALUE;
+        }
+        if (closing || group.size() >= groupTrades) {
+            return 0;
+        }
+        return Math.max(0, groupStartedAt + groupMaxNanos - System.nanoTime());
+    }
+
+    private void throwCommitFailure()
+    {
+        RuntimeException failure = commitFailure;
         if (failure != null) {
-            throw new IllegalStateException("a timed flush of the speed layer's group failed: " + failure.getMessage(), failure);
+            throw new IllegalStateException("a commit of the speed layer's group failed: " + failure.getMessage(), failure);
         }
     }
 
     /** Every dead letter sent so far is in its topic, or the task fails and the records are read again. */
-    private void awaitDeadLetters()
+    private void awaitDeadLetters(List<Future<RecordMetadata>> sent)
     {
-        for (Future<RecordMetadata> send : deadLettersInFlight) {
+        for (Future<RecordMetadata> send : sent) {
             try {
                 send.get(DEAD_LETTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             }
@@ -186,39 +296,28 @@ public final class RealTimeGroupWriter
                         + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
             }
         }
-        deadLettersInFlight.clear();
     }
 
     /** Commits the group, retrying with backoff for as long as PostgreSQL refuses: nothing is dropped. */
-    private void flush()
+    private void commit(List<KafkaTrade> trades)
+            throws InterruptedException
     {
-        if (group.isEmpty()) {
-            return;
-        }
-        awaitDeadLetters();
-        int partition = group.get(0).partition();
+        int partition = trades.get(0).partition();
         Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
         while (true) {
             try {
-                sink.writeGroup(partition, group);
-                group = new ArrayList<>(groupTrades);
+                sink.writeGroup(partition, trades);
                 return;
             }
             catch (SQLException e) {
                 if (!PostgresErrors.isTransient(e)) {
-                    throw new IllegalStateException("cannot write a group of " + group.size() + " trades of partition " + partition + " to PostgreSQL: "
+                    throw new IllegalStateException("cannot write a group of " + trades.size() + " trades of partition " + partition + " to PostgreSQL: "
                             + Failures.oneLine(e), e);
                 }
                 Duration delay = backoff.next();
-                log.warn("Cannot write a group of {} trades of partition {} to PostgreSQL, retry {} in {} ms: {}", group.size(), partition, backoff.attempts(),
+                log.warn("Cannot write a group of {} trades of partition {} to PostgreSQL, retry {} in {} ms: {}", trades.size(), partition, backoff.attempts(),
                         delay.toMillis(), e.getMessage());
-                try {
-                    TimeUnit.MILLISECONDS.sleep(delay.toMillis());
-                }
-                catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("stopped while PostgreSQL was down; the group is read again from Kafka at the restart", interrupted);
-                }
+                TimeUnit.MILLISECONDS.sleep(delay.toMillis());
             }
         }
     }

@@ -36,17 +36,15 @@ import static java.util.Objects.requireNonNull;
  */
 public final class SpeedSink
 {
-    // A row for each partition before it is locked: two writers of one partition then queue on it, even the first time.
-    private static final String OFFSET_ROWS = """
-            INSERT INTO lambda.speed_offsets (query_name, kafka_partition, next_offset) SELECT ?, p, 0 FROM unnest(?::int[]) AS p
-            ON CONFLICT (query_name, kafka_partition) DO NOTHING""";
-    // Only the batch's partitions: writers of other partitions (real-time mode) go on in parallel.
-    private static final String WRITTEN_OFFSETS = """
-            SELECT kafka_partition, next_offset FROM lambda.speed_offsets WHERE query_name = ? AND kafka_partition = ANY (?::int[])
-            ORDER BY kafka_partition FOR UPDATE""";
-    private static final String ADVANCE_OFFSET = """
-            INSERT INTO lambda.speed_offsets AS o (query_name, kafka_partition, next_offset) VALUES (?, ?, ?)
-            ON CONFLICT (query_name, kafka_partition) DO UPDATE SET next_offset = GREATEST(o.next_offset, EXCLUDED.next_offset)""";
+    // Each of the batch's partitions' written offset, locked until the commit, in one round trip: the upsert
+    // creates a partition's row the first time (two writers of one partition then queue on it even then) and
+    // otherwise locks the newest version of it, as FOR UPDATE would. Only the batch's partitions: writers of
+    // other partitions (real-time mode) go on in parallel.
+    private static final String LOCK_OFFSETS = """
+            INSERT INTO lambda.speed_offsets AS o (query_name, kafka_partition, next_offset) SELECT ?, p, 0 FROM unnest(?::int[]) AS p ORDER BY p
+            ON CONFLICT (query_name, kafka_partition) DO UPDATE SET next_offset = o.next_offset
+            RETURNING kafka_partition, next_offset""";
+    private static final String LOCK_OFFSETS_THEN_COVERAGE = LOCK_OFFSETS + ";\n" + BatchCoverage.LOCK_AND_READ;
     // An id seen before with new trades is a checkpoint that was lost: the id now names this batch.
     private static final String RECORD_BATCH = """
             INSERT INTO lambda.speed_batches (query_name, batch_id, trades) VALUES (?, ?, ?)
@@ -68,7 +66,7 @@ public final class SpeedSink
     // Straight into the table: the offsets already rule out a trade that is there.
     private static final String COPY_TRADES = "COPY lambda.speed_trades (" + TRADE_COLUMNS + ") FROM STDIN (FORMAT binary)";
     private static final int TRADE_COLUMN_COUNT = 14;
-    // Last statement of the transaction: the closest the database gets to the commit time.
+    // The micro-batch's commit time, stamped in the transaction's last statement: the closest the database gets to it.
     private static final String STAMP_COMMIT = "UPDATE lambda.speed_batches SET committed_at = clock_timestamp() WHERE query_name = ? AND batch_id = ?";
     private static final String RECORD_GROUP = """
             INSERT INTO lambda.speed_batches AS b (query_name, batch_id, trades, committed_at, newest_trade_ts) VALUES (?, ?, ?, clock_timestamp(), ?)
@@ -90,9 +88,11 @@ public final class SpeedSink
             WHERE t.kafka_partition = w.kafka_partition AND t.kafka_offset = w.kafka_offset
               AND (w.ts, w.kafka_partition, w.kafka_offset) >= (?, ?, ?)
               AND t.symbol = ?""";
-    // The combine rule of SPEC 3 as an upsert: a partial merged into the row of its bucket, if any.
+    // The combine rule of SPEC 3 as an upsert: each partial merged into the row of its bucket, if any. The
+    // partials come as one array a column (symbol, bucket, then AggregateColumns.PARTIAL's order).
     private static final String MERGE_PARTIAL = "INSERT INTO lambda.%s AS m (symbol, bucket, " + AggregateColumns.sql(AggregateColumns.PARTIAL) + ")"
-            + " VALUES (?, ?" + ", ?".repeat(AggregateColumns.PARTIAL.size()) + ") " + """
+            + " SELECT * FROM unnest(?::text[], ?::timestamptz[], ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::int8[], ?::float8[],"
+            + " ?::timestamptz[], ?::int4[], ?::int8[], ?::timestamptz[], ?::int4[], ?::int8[]) " + """
             ON CONFLICT (symbol, bucket) DO UPDATE SET
                 open = CASE WHEN (EXCLUDED.first_ts, EXCLUDED.first_partition, EXCLUDED.first_offset) < (m.first_ts, m.first_partition, m.first_offset) THEN EXCLUDED.open ELSE m.open END,
                 first_ts = LEAST(m.first_ts, EXCLUDED.first_ts),
@@ -107,19 +107,29 @@ public final class SpeedSink
                 volume = m.volume + EXCLUDED.volume,
                 trades = m.trades + EXCLUDED.trades,
                 notional = m.notional + EXCLUDED.notional""";
-    private static final String MERGE_MINUTE = MERGE_PARTIAL.formatted("speed_minute");
-    // The rollups, of the minutes at or after the cutoff only: those before it are late, and wait for the next batch run.
-    private static final String MERGE_HOUR = MERGE_PARTIAL.formatted("speed_hourly");
-    private static final String MERGE_DAY = MERGE_PARTIAL.formatted("speed_daily");
+    // The minutes and their rollups in one round trip. The rollups hold the minutes at or after the cutoff
+    // only: those before it are late, and wait for the next batch run.
+    private static final String MERGE_MINUTES_HOURS_DAYS = "WITH minutes AS (" + MERGE_PARTIAL.formatted("speed_minute") + "),"
+            + " hours AS (" + MERGE_PARTIAL.formatted("speed_hourly") + ") " + MERGE_PARTIAL.formatted("speed_daily");
+    private static final int MERGE_PARAMETERS = 2 + AggregateColumns.PARTIAL.size();
     private static final long HOUR = 3_600_000L;
     private static final long DAY = 86_400_000L;
 
-    // The API's symbol list, kept for the symbols whose minutes changed: after every write above (its
-    // row locks are the transaction's last, so writers queue there only after their own work).
-    private static final String REFRESH_SUMMARIES = "SELECT lambda.refresh_symbol_summaries(?::text[])";
-
-    // The serving layer LISTENs: a notification is sent at the commit, so it always means committed rows.
-    private static final String NOTIFY = "SELECT pg_notify('" + SpeedCommitNotification.CHANNEL + "', ?)";
+    // The transaction's last statement, one round trip: the offsets advanced, the batch or group recorded
+    // (%s, the record's parameters first), the serving layer notified (it LISTENs: a notification is sent at
+    // the commit, so it always means committed rows; none for a batch without trades), and the API's symbol
+    // list kept for the symbols whose minutes changed, after every write before (its row locks are the
+    // transaction's last, so writers queue there only after their own work; none without minutes).
+    private static final String FINISH = """
+            WITH recorded AS (%s),
+                advanced AS (
+                    INSERT INTO lambda.speed_offsets AS o (query_name, kafka_partition, next_offset) SELECT ?, p, n FROM unnest(?::int[], ?::int8[]) AS a (p, n)
+                    ON CONFLICT (query_name, kafka_partition) DO UPDATE SET next_offset = GREATEST(o.next_offset, EXCLUDED.next_offset)),
+                notified AS (SELECT pg_notify('%s', payload) FROM (SELECT ?::text AS payload) p WHERE payload IS NOT NULL)
+            SELECT (SELECT count(*) FROM notified), (SELECT count(*) FROM (SELECT lambda.refresh_symbol_summaries(changed) FROM (SELECT ?::text[] AS changed) c
+                                                                          WHERE cardinality(changed) > 0) r)""";
+    private static final String FINISH_BATCH = FINISH.formatted(STAMP_COMMIT + " RETURNING 1", SpeedCommitNotification.CHANNEL);
+    private static final String FINISH_GROUP = FINISH.formatted(RECORD_GROUP + " RETURNING 1", SpeedCommitNotification.CHANNEL);
 
     private final PostgresConnection postgres;
     private final String queryName;
@@ -162,12 +172,15 @@ public final class SpeedSink
         }
         Connection connection = connection();
         try {
-            List<KafkaTrade> unwritten = unwritten(connection, batch);
+            Locked locked = lock(connection, batch);
+            List<KafkaTrade> unwritten = batch.stream()
+                    .filter(trade -> trade.offset() >= locked.nextOffsets().getOrDefault(trade.partition(), 0L))
+                    .toList();
             if (unwritten.isEmpty()) {
                 connection.rollback();
                 return false;
             }
-            BatchCoverage coverage = BatchCoverage.read(connection);
+            BatchCoverage coverage = locked.coverage();
             List<KafkaTrade> trades = coverage.outsideCatchUp(unwritten);
             List<KafkaTrade> stored = new ArrayList<>(trades);
             stored.addAll(coverage.lastLeftToCatchUpBySymbol(unwritten));
@@ -182,21 +195,9 @@ public final class SpeedSink
             recomputeChanges(connection, stored, contexts);
             // A trade the published views hold (the speed layer behind the batch layer) is not late.
             List<PartialAggregate> minutes = PartialAggregate.of(coverage.unpublished(trades));
-            merge(connection, MERGE_MINUTE, minutes);
             List<PartialAggregate> current = minutes.stream().filter(minute -> minute.bucket() >= coverage.cutoffMs()).toList();
-            merge(connection, MERGE_HOUR, PartialAggregate.rollUp(current, HOUR));
-            merge(connection, MERGE_DAY, PartialAggregate.rollUp(current, DAY));
-            advanceOffsets(connection, unwritten);
-            refreshSummaries(connection, minutes);
-            if (!trades.isEmpty()) {
-                notifyCommit(connection, trades);
-            }
-            if (microBatch) {
-                stampCommit(connection, batchId);
-            }
-            else {
-                recordGroup(connection, batchId, trades.size(), unwritten);
-            }
+            merge(connection, minutes, PartialAggregate.rollUp(current, HOUR), PartialAggregate.rollUp(current, DAY));
+            finish(connection, microBatch, batchId, trades, unwritten, minutes);
             connection.commit();
             return true;
         }
@@ -237,29 +238,26 @@ public final class SpeedSink
         }
     }
 
-    /** The batch's trades past each partition's written offset; the offsets stay locked until the commit. */
-    private List<KafkaTrade> unwritten(Connection connection, List<KafkaTrade> batch)
+    /**
+     * The batch's partitions' written offsets, locked until the commit, then a publish locked out and what
+     * the batch layer covers read: in one round trip.
+     */
+    private Locked lock(Connection connection, List<KafkaTrade> batch)
             throws SQLException
     {
         Map<Integer, Long> nextOffsets = new HashMap<>();
         Object[] partitions = batch.stream().map(KafkaTrade::partition).distinct().sorted().toArray();
-        try (PreparedStatement rows = connection.prepareStatement(OFFSET_ROWS)) {
-            rows.setString(1, queryName);
-            rows.setArray(2, connection.createArrayOf("int4", partitions));
-            rows.executeUpdate();
-        }
-        try (PreparedStatement statement = connection.prepareStatement(WRITTEN_OFFSETS)) {
+        try (PreparedStatement statement = connection.prepareStatement(LOCK_OFFSETS_THEN_COVERAGE)) {
             statement.setString(1, queryName);
             statement.setArray(2, connection.createArrayOf("int4", partitions));
-            try (ResultSet rows = statement.executeQuery()) {
+            statement.execute();
+            try (ResultSet rows = statement.getResultSet()) {
                 while (rows.next()) {
                     nextOffsets.put(rows.getInt(1), rows.getLong(2));
                 }
             }
+            return new Locked(nextOffsets, BatchCoverage.readNext(statement));
         }
-        return batch.stream()
-                .filter(trade -> trade.offset() >= nextOffsets.getOrDefault(trade.partition(), 0L))
-                .collect(Collectors.toList());
     }
 
     private void recordBatch(Connection connection, long batchId, int tradeCount)
@@ -273,62 +271,32 @@ public final class SpeedSink
         }
     }
 
-    private void advanceOffsets(Connection connection, List<KafkaTrade> trades)
+    private void finish(Connection connection, boolean microBatch, long batchId, List<KafkaTrade> written, List<KafkaTrade> unwritten,
+            List<PartialAggregate> minutes)
             throws SQLException
     {
-        Map<Integer, Long> nextOffsets = trades.stream().collect(Collectors.toMap(KafkaTrade::partition, trade -> trade.offset() + 1, Math::max));
-        try (PreparedStatement statement = connection.prepareStatement(ADVANCE_OFFSET)) {
-            for (Map.Entry<Integer, Long> next : nextOffsets.entrySet()) {
+        Map<Integer, Long> nextOffsets = unwritten.stream().collect(Collectors.toMap(KafkaTrade::partition, trade -> trade.offset() + 1, Math::max));
+        try (PreparedStatement statement = connection.prepareStatement(microBatch ? FINISH_BATCH : FINISH_GROUP)) {
+            int next;
+            if (microBatch) {
                 statement.setString(1, queryName);
-                statement.setInt(2, next.getKey());
-                statement.setLong(3, next.getValue());
-                statement.addBatch();
+                statement.setLong(2, batchId);
+                next = 3;
             }
-            statement.executeBatch();
-        }
-    }
-
-    private static void refreshSummaries(Connection connection, List<PartialAggregate> minutes)
-            throws SQLException
-    {
-        if (minutes.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement statement = connection.prepareStatement(REFRESH_SUMMARIES)) {
-            statement.setArray(1, connection.createArrayOf("text", minutes.stream().map(PartialAggregate::symbol).distinct().sorted().toArray()));
-            statement.execute();
-        }
-    }
-
-    private static void notifyCommit(Connection connection, List<KafkaTrade> trades)
-            throws SQLException
-    {
-        try (PreparedStatement statement = connection.prepareStatement(NOTIFY)) {
-            statement.setString(1, SpeedCommitNotification.of(trades.stream()
+            else {
+                statement.setString(1, SpeedQueryNames.REAL_TIME_GROUPS);
+                statement.setLong(2, batchId);
+                statement.setInt(3, written.size());
+                statement.setObject(4, time(unwritten.stream().mapToLong(trade -> trade.trade().ts()).max().orElseThrow()));
+                next = 5;
+            }
+            statement.setString(next, queryName);
+            statement.setArray(next + 1, connection.createArrayOf("int4", nextOffsets.keySet().toArray()));
+            statement.setArray(next + 2, connection.createArrayOf("int8", nextOffsets.values().toArray()));
+            statement.setString(next + 3, written.isEmpty() ? null : SpeedCommitNotification.of(written.stream()
                     .map(trade -> new SpeedCommitNotification.Written(trade.partition(), trade.offset())).toList()).toPayload());
-            statement.execute();
-        }
-    }
-
-    private static void recordGroup(Connection connection, long partition, int written, List<KafkaTrade> trades)
-            throws SQLException
-    {
-        try (PreparedStatement statement = connection.prepareStatement(RECORD_GROUP)) {
-            statement.setString(1, SpeedQueryNames.REAL_TIME_GROUPS);
-            statement.setLong(2, partition);
-            statement.setInt(3, written);
-            statement.setObject(4, time(trades.stream().mapToLong(trade -> trade.trade().ts()).max().orElseThrow()));
-            statement.executeUpdate();
-        }
-    }
-
-    private void stampCommit(Connection connection, long batchId)
-            throws SQLException
-    {
-        try (PreparedStatement statement = connection.prepareStatement(STAMP_COMMIT)) {
-            statement.setString(1, queryName);
-            statement.setLong(2, batchId);
-            statement.executeUpdate();
+            statement.setArray(next + 4, connection.createArrayOf("text", minutes.stream().map(PartialAggregate::symbol).distinct().sorted().toArray()));
+            statement.executeQuery().close();
         }
     }
 
@@ -432,28 +400,34 @@ public final class SpeedSink
         }
     }
 
-    private static void merge(Connection connection, String upsert, List<PartialAggregate> aggregates)
+    private static void merge(Connection connection, List<PartialAggregate> minutes, List<PartialAggregate> hours, List<PartialAggregate> days)
             throws SQLException
     {
-        if (aggregates.isEmpty()) {
+        if (minutes.isEmpty()) {
             return;
         }
-        try (PreparedStatement statement = connection.prepareStatement(upsert)) {
-            for (PartialAggregate aggregate : aggregates) {
-                statement.setString(1, aggregate.symbol());
-                statement.setObject(2, time(aggregate.bucket()));
-                statement.setDouble(3, aggregate.open());
-                statement.setDouble(4, aggregate.high());
-                statement.setDouble(5, aggregate.low());
-                statement.setDouble(6, aggregate.close());
-                statement.setDouble(7, aggregate.volume());
-                statement.setLong(8, aggregate.trades());
-                statement.setDouble(9, aggregate.notional());
-                Key.of(aggregate.first()).bind(statement, 10);
-                Key.of(aggregate.last()).bind(statement, 13);
-                statement.addBatch();
-            }
-            statement.executeBatch();
+        try (PreparedStatement statement = connection.prepareStatement(MERGE_MINUTES_HOURS_DAYS)) {
+            bindPartials(connection, statement, 1, minutes);
+            bindPartials(connection, statement, 1 + MERGE_PARAMETERS, hours);
+            bindPartials(connection, statement, 1 + 2 * MERGE_PARAMETERS, days);
+            statement.executeUpdate();
+        }
+    }
+
+    /** One array a column, from {@code firstIndex}: symbol, bucket, then {@link AggregateColumns#PARTIAL}'s order. */
+    private static void bindPartials(Connection connection, PreparedStatement statement, int firstIndex, List<PartialAggregate> partials)
+            throws SQLException
+    {
+        List<Function<PartialAggregate, Object>> columns = List.of(
+                PartialAggregate::symbol, aggregate -> time(aggregate.bucket()),
+                PartialAggregate::open, PartialAggregate::high, PartialAggregate::low, PartialAggregate::close, PartialAggregate::volume,
+                PartialAggregate::trades, PartialAggregate::notional,
+                aggregate -> time(aggregate.first().trade().ts()), aggregate -> aggregate.first().partition(), aggregate -> aggregate.first().offset(),
+                aggregate -> time(aggregate.last().trade().ts()), aggregate -> aggregate.last().partition(), aggregate -> aggregate.last().offset());
+        List<String> types = List.of("text", "timestamptz", "float8", "float8", "float8", "float8", "float8", "int8", "float8",
+                "timestamptz", "int4", "int8", "timestamptz", "int4", "int8");
+        for (int column = 0; column < columns.size(); column++) {
+            statement.setArray(firstIndex + column, connection.createArrayOf(types.get(column), partials.stream().map(columns.get(column)).toArray()));
         }
     }
 
@@ -467,6 +441,9 @@ public final class SpeedSink
      * @param lateTrades whether stored trades of the symbol come after the batch's earliest
      */
     private record SymbolContext(OptionalDouble previousPrice, boolean lateTrades) {}
+
+    /** What the transaction locked and read first: each partition's written offset, and the batch layer's coverage. */
+    private record Locked(Map<Integer, Long> nextOffsets, BatchCoverage coverage) {}
 
     /** A trade's (ts, partition, offset) as PostgreSQL compares it. */
     private record Key(OffsetDateTime ts, int partition, long offset)
