@@ -53,6 +53,8 @@ public final class RealTimeGroupWriter
     private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(RealTimeGroupWriter.class);
     private static final Duration DEAD_LETTER_TIMEOUT = Duration.ofSeconds(60);
+    // Longer than a commit takes, short enough that a task stopping on an unanswering PostgreSQL does not hang.
+    private static final Duration COMMITTER_STOP = Duration.ofSeconds(10);
 
     private final String jdbcUrl;
     private final String user;
@@ -160,7 +162,7 @@ public final class RealTimeGroupWriter
                 if (error == null) {
                     commitTheRest();
                 }
-                committer.interrupt();
+                stopCommitter();
             }
         }
         finally {
@@ -170,6 +172,18 @@ public final class RealTimeGroupWriter
             if (sink != null) {
                 sink.close();
             }
+        }
+    }
+
+    /** The committer is stopped before the sink it uses is closed: a commit under way ends first, or fails alone. */
+    private void stopCommitter()
+    {
+        committer.interrupt();
+        try {
+            committer.join(COMMITTER_STOP.toMillis());
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
