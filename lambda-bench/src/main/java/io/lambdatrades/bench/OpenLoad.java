@@ -21,14 +21,14 @@ final class OpenLoad
     private OpenLoad() {}
 
     /** @param unfinished requests still waiting when the run gave up on them: the rate was not sustained */
-    record Result(String name, int rate, Histogram latencies, long errors, long unfinished, String firstError)
+    record Result(String name, int rate, Histogram latencies, long errors, long unfinished, String firstError, String cpu)
     {
         String describe()
         {
             return String.format(Locale.ROOT, "%-34s %,6d req/s: p50 %8.2f ms, p99 %8.2f ms, max %8.2f ms, %,d requests, %d errors%s",
                     name, rate, latencies.getValueAtPercentile(50) / 1e3, latencies.getValueAtPercentile(99) / 1e3, latencies.getMaxValue() / 1e3,
                     latencies.getTotalCount(), errors, unfinished == 0 ? "" : String.format(Locale.ROOT, ", %,d unfinished 10 s after the end: NOT sustained", unfinished))
-                    + (firstError == null ? "" : " (first error: " + firstError + ")");
+                    + (firstError == null ? "" : " (first error: " + firstError + ")") + "; " + cpu;
         }
     }
 
@@ -41,6 +41,7 @@ final class OpenLoad
         AtomicReference<String> firstError = new AtomicReference<>();
         long interval = TimeUnit.SECONDS.toNanos(1) / rate;
         long count = (long) rate * seconds;
+        CpuUse before = CpuUse.now();
         long start = System.nanoTime();
         for (long i = 0; i < count; i++) {
             long due = start + i * interval;
@@ -58,10 +59,11 @@ final class OpenLoad
                 pending.decrementAndGet();
             });
         }
+        String cpu = CpuUse.now().describeSince(before);
         long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (pending.get() > 0 && System.nanoTime() < giveUp) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
-        return new Result(name, rate, latencies, errors.get(), pending.get(), firstError.get());
+        return new Result(name, rate, latencies, errors.get(), pending.get(), firstError.get(), cpu);
     }
 }

@@ -277,7 +277,8 @@ public final class ServingQueries
         try (ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {
                 Instant bucket = rows.getObject(2, OffsetDateTime.class).toInstant();
-                result.add(new AggregateRow(rows.getString(1), bucket.toString(), bucket.toEpochMilli(), daily ? bucket.toString().substring(0, 10) : null,
+                String iso = bucket.toString();
+                result.add(new AggregateRow(rows.getString(1), iso, bucket.toEpochMilli(), daily ? iso.substring(0, 10) : null,
                         rows.getDouble(3), rows.getDouble(4), rows.getDouble(5), rows.getDouble(6), rows.getDouble(7), rows.getLong(8), rows.getDouble(9),
                         nullableDouble(rows, 10), rows.getString(11)));
             }

@@ -22,6 +22,9 @@ final class ShortDecimalSerializer
     private static final int MAX_LENGTH = 1 + 7 + 1 + MAX_FRACTION_DIGITS;
     private static final double[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000};
 
+    // Each request thread's scratch text: a fresh one per number was an eighth of the uncached API's garbage.
+    private final ThreadLocal<char[]> scratch = ThreadLocal.withInitial(() -> new char[MAX_LENGTH]);
+
     ShortDecimalSerializer()
     {
         super(Double.class);
@@ -32,7 +35,7 @@ final class ShortDecimalSerializer
             throws IOException
     {
         double number = value;
-        char[] text = new char[MAX_LENGTH];
+        char[] text = scratch.get();
         int start = shortDecimal(number, text);
         if (start < 0) {
             generator.writeNumber(number);

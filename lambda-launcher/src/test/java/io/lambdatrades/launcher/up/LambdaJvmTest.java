@@ -14,9 +14,9 @@ class LambdaJvmTest
     private static final List<String> SCHEDULER = List.of(LambdaJvm.C1_ONLY, "-XX:+UseG1GC");
 
     @Test
-    void everyLayerButTheSpeedLayerGetsC1Only()
+    void everyLayerButTheSpeedAndServingLayersGetsC1Only()
     {
-        for (String layer : List.of("scheduler", "ingest", "serve")) {
+        for (String layer : List.of("scheduler", "ingest", "batch")) {
             assertThat(LambdaJvm.jvmOptions(UP, List.of(layer), "-Xmx768m")).containsExactly("-XX:+UseG1GC", "-Xmx768m", LambdaJvm.C1_ONLY);
         }
         // A batch run's JVM: its command is added later.
@@ -24,9 +24,10 @@ class LambdaJvmTest
     }
 
     @Test
-    void theSpeedLayerKeepsC2()
+    void theSpeedAndServingLayersKeepC2()
     {
         assertThat(LambdaJvm.jvmOptions(UP, List.of("speed", "--data-dir", "d"), "-Xmx768m")).containsExactly("-XX:+UseG1GC", "-Xmx768m");
+        assertThat(LambdaJvm.jvmOptions(UP, List.of("serve", "--data-dir", "d"), "-Xmx768m")).containsExactly("-XX:+UseG1GC", "-Xmx768m");
         assertThat(LambdaJvm.jvmOptions(SCHEDULER, List.of("speed"), "")).containsExactly("-XX:+UseG1GC");
     }
 
