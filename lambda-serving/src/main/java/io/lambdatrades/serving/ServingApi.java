@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -192,9 +193,14 @@ final class ServingApi
         throw ApiException.badRequest("body", "must be a JSON object such as {\"period\": \"2026-11-23\"} or {\"from\": \"2026-11-20\", \"to\": \"2026-11-22\"}");
     }
 
+    /**
+     * Written to the response's stream (compressed as a result would be): a result is copied to it through
+     * a new 8 KB buffer per response, the uncached API's largest garbage (docs/benchmarks.md).
+     */
     static void json(Context ctx, byte[] bytes)
+            throws IOException
     {
-        ctx.contentType("application/json").result(bytes);
+        ctx.contentType("application/json").outputStream().write(bytes);
     }
 
 }

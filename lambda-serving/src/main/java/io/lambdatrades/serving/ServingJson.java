@@ -13,7 +13,7 @@ public final class ServingJson
     /**
      * Doubles written as the shortest decimal that reads back as the same double, as Java 19's
      * {@code Double.toString} does: short decimals directly, the others by Jackson's Schubfach writer (Java
-     * 17's {@code Double.toString} took a fifth of the API's CPU under load, docs/benchmarks.md).
+     * 17's {@code Double.toString} took a fifth of the API's CPU under load, docs/benchmarks-history.md).
      */
     public static ObjectMapper mapper()
     {

@@ -9,7 +9,7 @@ import java.io.IOException;
 /**
  * Doubles as JSON numbers, the short decimals that prices, volumes and most figures are (100.37,
  * 64321.5) without Schubfach's general algorithm: a fifth of the uncached symbol list's CPU went there
- * (docs/benchmarks.md). The text is the one Jackson's fast writer gives, which a test checks: a double
+ * (docs/benchmarks-history.md). The text is the one Jackson's fast writer gives, which a test checks: a double
  * in [0.001, 10^7) that some decimal of at most {@value #MAX_FRACTION_DIGITS} fraction digits reads back
  * as is written as that decimal, the only one so short, since two such decimals are further apart than
  * the double's spacing; every other double goes to Jackson.

@@ -15,11 +15,11 @@ public final class LambdaJvm
     static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
     private static final String COMPILER_FLAG = "-XX:TieredStopAtLevel=";
     /**
-     * The speed layer keeps C2: with C1 alone its real-time mode falls behind at 50,000 trades/s; so does
-     * the serving layer, which answers BI tools at 1,000 requests a second without its cache (and which
-     * ServingLoadBenchmark measures on C2). Every other JVM starts with C1 only, whose code is fast
-     * enough for its load and whose compilations do not hold up the others when they all start at once
-     * (docs/benchmarks.md); bin/lambda makes the same choice for the JVM it starts.
+     * The speed layer keeps C2: with C1 alone its real-time mode falls behind at 50,000 trades/s. So does
+     * the serving layer: with C1 alone its uncached symbol list at 1,000 requests a second took a core and
+     * a p99 of 244 ms, against 0.6 of a core and 19 ms with C2 (docs/benchmarks.md). Every other JVM
+     * starts with C1 only, whose code is fast enough for its load and whose compilations do not hold up
+     * the others when they all start at once; bin/lambda makes the same choice for the JVM it starts.
      */
     private static final Set<String> C2_COMMANDS = Set.of("speed", "serve");
 
