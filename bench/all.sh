@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every benchmark whose figures docs/benchmarks.md gives, one after another on this build, each with the
 # command written beside its figures there; each one's output in <out>/<n>-<name>.log and the start and end
-# of each in <out>/times. Takes about an hour and a half: run it on a quiet machine (nothing else running).
+# of each in <out>/times. Takes about 45 minutes: run it on a quiet machine (nothing else running).
 # Usage: bench/all.sh [out directory, default target/bench-all]
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
