@@ -46,6 +46,11 @@ final class ResponseCache
         return new ResponseCache(false, () -> 0, 0, 0);
     }
 
+    boolean enabled()
+    {
+        return enabled;
+    }
+
     interface Loader
     {
         byte[] load()

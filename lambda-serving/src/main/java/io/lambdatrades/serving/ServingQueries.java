@@ -68,12 +68,13 @@ public final class ServingQueries
             FROM lambda.cutoff c""".formatted(SpeedQueryNames.QUERY, SpeedQueryNames.REAL_TIME_GROUPS);
     private static final int FRESHNESS_COLUMNS = 6;
     // symbol_summaries, kept by the speed commit and the publish (V17): serving_latest with each symbol's hourly
-    // closes of its last 24 hours, beside the freshness row: one round trip, one snapshot (no symbol: a row of nulls).
+    // closes of its last 24 hours, and the freshness row: one round trip, one snapshot. The freshness is a row
+    // of its own (no symbol), not repeated beside each symbol's: a third of the values the driver decoded.
     private static final String SYMBOL_LIST = """
             WITH f AS MATERIALIZED (%s)
             SELECT f.*, s.symbol, s.price, s.change, s.pct_change, s.previous_close, s.date, s.day_open, s.day_high, s.day_low, s.day_volume,
                    s.day_trades, s.day_vwap, s.last_trade_ts, s.hourly_closes
-            FROM f LEFT JOIN lambda.symbol_summaries s ON true ORDER BY s.symbol""".formatted(FRESHNESS);
+            FROM lambda.symbol_summaries s FULL JOIN f ON false ORDER BY s.symbol""".formatted(FRESHNESS);
     private static final String RUNS = """
             SELECT run_id, period_start, period_end, trigger, state, queued_at, started_at, ended_at, attempts, error,
                    next_attempt_at, trades_absorbed, rows_published, offsets_lost, audit_differences
@@ -96,17 +97,16 @@ public final class ServingQueries
     {
         try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(SYMBOL_LIST);
                 ResultSet rows = statement.executeQuery()) {
-            if (!rows.next()) {
-                return new SymbolList(List.of(), Freshness.UNKNOWN);
-            }
-            Freshness freshness = freshness(rows);
+            Freshness freshness = Freshness.UNKNOWN;
             List<SymbolSummary> symbols = new ArrayList<>();
-            do {
-                if (rows.getString(FRESHNESS_COLUMNS + 1) != null) {
+            while (rows.next()) {
+                if (rows.getString(FRESHNESS_COLUMNS + 1) == null) {
+                    freshness = freshness(rows);
+                }
+                else {
                     symbols.add(symbolSummary(rows, FRESHNESS_COLUMNS));
                 }
             }
-            while (rows.next());
             return new SymbolList(symbols, freshness);
         }
     }

@@ -161,8 +161,11 @@ public final class ServingServer
             hikari.setPassword(postgres.password());
         }
         hikari.setPoolName("lambda-serving");
+        // A fixed pool: one grown under a burst added cold backends (each planned its first queries from an
+        // empty catalog cache, up to 40 ms) just when requests queued, and the uncached API's p99 went from
+        // 19 ms to 200-470 ms in the same benchmark (docs/benchmarks.md). Eight idle backends cost no CPU.
         hikari.setMaximumPoolSize(8);
-        hikari.setMinimumIdle(2);
+        hikari.setMinimumIdle(8);
         hikari.setConnectionTimeout(3_000);
         hikari.setValidationTimeout(2_000);
         // Start even while PostgreSQL is down: /health/ready says so, and requests fail with 503 until it is back.

@@ -150,6 +150,35 @@ class ServingApiIT
         assertThat(trades.get(0).at("/pctChange").asDouble()).isCloseTo(100.0 / 242, org.assertj.core.api.Assertions.within(1e-12));
     }
 
+    /**
+     * With its cache off (what a BI tool's load costs) the API writes each answer straight into the
+     * response instead of encoding it whole first: the same answers, the same errors.
+     */
+    @Test
+    void withItsCacheOffTheApiAnswersWhatTheCachedOneDoes()
+            throws Exception
+    {
+        try (ServingServer uncached = ServingServer.start(new ServingConfig(true, "127.0.0.1", 0, 16, false, ""), database, StatusSource.NONE,
+                AdminToken.resolve(Optional.of("s3cret"), dataDir), request -> null, Clock.fixed(NOW, ZoneOffset.UTC))) {
+            String uncachedBase = "http://127.0.0.1:" + uncached.port();
+            for (String path : List.of("/api/v1/symbols/AAPL/daily?from=2026-11-24&to=2026-11-26", "/api/v1/symbols/AAPL/hourly?from=2026-11-25T12:00:00Z&to=2026-11-26T12:00:00Z",
+                    "/api/v1/symbols/AAPL/candles?interval=1m&from=2026-11-25T23:00:00Z&to=2026-11-26T01:00:00Z", "/api/v1/symbols/AAPL/trades?limit=5")) {
+                JsonNode answer = get(uncachedBase, path, 200);
+                assertThat(answer.toString()).as(path).isEqualTo(get(path, 200).toString());
+                assertThat(answer.findValues("price").size() + answer.at("/rows").size()).as(path).isPositive();
+            }
+            JsonNode symbols = get(uncachedBase, "/api/v1/symbols", 200);
+            JsonNode cachedSymbols = get("/api/v1/symbols", 200);
+            assertThat(symbols.at("/symbols")).hasSize(2).isEqualTo(cachedSymbols.at("/symbols"));
+            // The freshness row comes apart from the symbols' rows: the same figures, but the feed's silence, which runs on.
+            for (String figure : List.of("/cutoff", "/cutoffMs", "/period", "/lastTradeAt", "/lastTradeMs", "/lastCommitAt", "/speedDelayMs", "/lateTrades")) {
+                assertThat(symbols.at("/freshness" + figure)).as(figure).isEqualTo(cachedSymbols.at("/freshness" + figure));
+            }
+            assertThat(symbols.at("/freshness/cutoff").asText()).isEqualTo("2026-11-26T00:00:00Z");
+            assertThat(get(uncachedBase, "/api/v1/symbols/NOPE/daily", 404).at("/detail").asText()).contains("NOPE");
+        }
+    }
+
     @Test
     void badInputIsA400Or404NamingTheParameterNeverA500()
             throws Exception
@@ -318,7 +347,13 @@ class ServingApiIT
     private JsonNode get(String path, int status)
             throws Exception
     {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return get(base, path, status);
+    }
+
+    private JsonNode get(String server, String path, int status)
+            throws Exception
+    {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server + path)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).as(path).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
         return JSON.readTree(response.body());
